@@ -1,0 +1,36 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Rectifier",
+    products: [
+        .library(name: "Rectifier", targets: ["Rectifier"]),
+        .executable(name: "rectifier", targets: ["rectifier"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Hot numeric kernels (GEMM micro-kernel, sparse row kernels). C, because Swift cannot
+        // compile one function for AVX2+FMA and pick it at run time; see Sources/CKernels/README.md.
+        .target(name: "CKernels"),
+        // The system zlib, for gzip-compressed IDX files.
+        .systemLibrary(name: "CZlib"),
+        .target(
+            name: "Rectifier",
+            dependencies: ["CKernels", "CZlib"],
+            resources: [.copy("Resources/mnist-demo")]
+        ),
+        .executableTarget(
+            name: "rectifier",
+            dependencies: [
+                "Rectifier",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "RectifierTests",
+            dependencies: ["Rectifier", "CKernels"]
+        ),
+    ]
+)

@@ -1,0 +1,250 @@
+/* Built-in GEMM: the classic packed, register-blocked scheme (Goto & van de Geijn; BLIS).
+ * C is computed in MR x NR tiles by a micro-kernel that keeps the tile in registers while it
+ * streams a packed MR-row panel of A and a packed NR-column panel of B over KC steps. Blocks of
+ * A (MC x KC) stay in L2, panels of B (KC x NR) in L1. For the small-batch products of SGD
+ * (few rows of A) B is read in place instead of packed: packing would cost as much as the
+ * product itself. Threads are the caller's business (the Swift side splits C into slabs). */
+#include "CKernels.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define RK_X86 1
+#endif
+
+#define MR 6
+#define NR 16
+#define KC 256
+#define MC 96   /* multiple of MR */
+#define NC 4096 /* multiple of NR */
+#define DIRECT_B_MAX_M 32
+
+static long min_l(long a, long b) { return a < b ? a : b; }
+
+/* ---- per-thread packing buffers, allocated once per thread and freed at thread exit ---- */
+
+typedef struct { float *a; float *b; } scratch_t;
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *p) {
+    scratch_t *s = p;
+    free(s->a);
+    free(s->b);
+    free(s);
+}
+static void scratch_make_key(void) { pthread_key_create(&scratch_key, scratch_free); }
+
+static scratch_t *scratch(void) {
+    pthread_once(&scratch_once, scratch_make_key);
+    scratch_t *s = pthread_getspecific(scratch_key);
+    if (s) return s;
+    s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->a = aligned_alloc(64, sizeof(float) * MC * KC);
+    s->b = aligned_alloc(64, sizeof(float) * KC * NC);
+    if (!s->a || !s->b || pthread_setspecific(scratch_key, s) != 0) {
+        scratch_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* ---- packing ---- */
+
+/* Packs the mc x kc block of op(A) starting at `a` into MR-row panels, column by column,
+ * zero-padding the last panel. */
+static void pack_a(int trans, long mc, long kc, const float *a, long lda, float *dst) {
+    for (long i0 = 0; i0 < mc; i0 += MR) {
+        long mr = min_l(MR, mc - i0);
+        if (trans) {
+            for (long p = 0; p < kc; p++, dst += MR) {
+                const float *src = a + p * lda + i0;
+                long i = 0;
+                for (; i < mr; i++) dst[i] = src[i];
+                for (; i < MR; i++) dst[i] = 0.0f;
+            }
+        } else {
+            for (long p = 0; p < kc; p++, dst += MR) {
+                long i = 0;
+                for (; i < mr; i++) dst[i] = a[(i0 + i) * lda + p];
+                for (; i < MR; i++) dst[i] = 0.0f;
+            }
+        }
+    }
+}
+
+/* Packs the kc x nc block of op(B) starting at `b` into NR-column panels, row by row,
+ * zero-padding the last panel. */
+static void pack_b(int trans, long kc, long nc, const float *b, long ldb, float *dst) {
+    for (long j0 = 0; j0 < nc; j0 += NR, dst += NR * kc) {
+        long nr = min_l(NR, nc - j0);
+        if (trans) {
+            if (nr < NR) memset(dst, 0, sizeof(float) * NR * kc);
+            for (long j = 0; j < nr; j++) {
+                const float *src = b + (j0 + j) * ldb;
+                for (long p = 0; p < kc; p++) dst[p * NR + j] = src[p];
+            }
+        } else {
+            for (long p = 0; p < kc; p++) {
+                const float *src = b + p * ldb + j0;
+                float *d = dst + p * NR;
+                long j = 0;
+                for (; j < nr; j++) d[j] = src[j];
+                for (; j < NR; j++) d[j] = 0.0f;
+            }
+        }
+    }
+}
+
+/* Writes an MR x NR accumulator tile into C: C = alpha * acc + beta * C on the mr x nr corner. */
+static void store_tile(const float *acc, float *c, long ldc, float alpha, float beta, long mr, long nr) {
+    for (long i = 0; i < mr; i++) {
+        float *ci = c + i * ldc;
+        const float *ai = acc + i * NR;
+        if (beta == 0.0f) {
+            for (long j = 0; j < nr; j++) ci[j] = alpha * ai[j];
+        } else {
+            for (long j = 0; j < nr; j++) ci[j] = alpha * ai[j] + beta * ci[j];
+        }
+    }
+}
+
+/* ---- micro-kernels: acc[MR][NR] = sum_p a[p][0..MR) (x) b[p][0..NR) ---- */
+
+typedef void (*ukernel_fn)(long kc, const float *a, const float *b, long bstride, float *c, long ldc,
+                           float alpha, float beta, long mr, long nr);
+
+static void ukernel_portable(long kc, const float *a, const float *b, long bstride, float *c, long ldc,
+                             float alpha, float beta, long mr, long nr) {
+    float acc[MR * NR] = {0};
+    for (long p = 0; p < kc; p++, a += MR, b += bstride) {
+        for (int i = 0; i < MR; i++) {
+            float ai = a[i];
+            for (int j = 0; j < NR; j++) acc[i * NR + j] += ai * b[j];
+        }
+    }
+    store_tile(acc, c, ldc, alpha, beta, mr, nr);
+}
+
+#if RK_X86
+__attribute__((target("avx2,fma")))
+static void ukernel_avx2(long kc, const float *a, const float *b, long bstride, float *c, long ldc,
+                         float alpha, float beta, long mr, long nr) {
+    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
+    __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+    for (long p = 0; p < kc; p++, a += MR, b += bstride) {
+        __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8), x;
+        x = _mm256_broadcast_ss(a + 0); c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
+        x = _mm256_broadcast_ss(a + 1); c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
+        x = _mm256_broadcast_ss(a + 2); c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
+        x = _mm256_broadcast_ss(a + 3); c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
+        x = _mm256_broadcast_ss(a + 4); c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);
+        x = _mm256_broadcast_ss(a + 5); c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
+    }
+    if (mr == MR && nr == NR) {
+        __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
+#define RK_ROW(i, lo, hi)                                                                       \
+        do {                                                                                    \
+            float *ci = c + (i) * ldc;                                                          \
+            if (beta == 0.0f) {                                                                 \
+                _mm256_storeu_ps(ci, _mm256_mul_ps(va, lo));                                    \
+                _mm256_storeu_ps(ci + 8, _mm256_mul_ps(va, hi));                                \
+            } else {                                                                            \
+                _mm256_storeu_ps(ci, _mm256_fmadd_ps(va, lo, _mm256_mul_ps(vb, _mm256_loadu_ps(ci))));         \
+                _mm256_storeu_ps(ci + 8, _mm256_fmadd_ps(va, hi, _mm256_mul_ps(vb, _mm256_loadu_ps(ci + 8))));  \
+            }                                                                                   \
+        } while (0)
+        RK_ROW(0, c00, c01); RK_ROW(1, c10, c11); RK_ROW(2, c20, c21);
+        RK_ROW(3, c30, c31); RK_ROW(4, c40, c41); RK_ROW(5, c50, c51);
+#undef RK_ROW
+    } else {
+        float acc[MR * NR];
+        _mm256_storeu_ps(acc + 0 * NR, c00); _mm256_storeu_ps(acc + 0 * NR + 8, c01);
+        _mm256_storeu_ps(acc + 1 * NR, c10); _mm256_storeu_ps(acc + 1 * NR + 8, c11);
+        _mm256_storeu_ps(acc + 2 * NR, c20); _mm256_storeu_ps(acc + 2 * NR + 8, c21);
+        _mm256_storeu_ps(acc + 3 * NR, c30); _mm256_storeu_ps(acc + 3 * NR + 8, c31);
+        _mm256_storeu_ps(acc + 4 * NR, c40); _mm256_storeu_ps(acc + 4 * NR + 8, c41);
+        _mm256_storeu_ps(acc + 5 * NR, c50); _mm256_storeu_ps(acc + 5 * NR + 8, c51);
+        store_tile(acc, c, ldc, alpha, beta, mr, nr);
+    }
+}
+#endif
+
+int rk_cpu_has_avx2_fma(void) {
+#if RK_X86
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
+
+static ukernel_fn pick_ukernel(void) {
+#if RK_X86
+    if (rk_cpu_has_avx2_fma()) return ukernel_avx2;
+#endif
+    return ukernel_portable;
+}
+
+/* ---- driver ---- */
+
+static void scale_c(long m, long n, float beta, float *c, long ldc) {
+    for (long i = 0; i < m; i++) {
+        float *ci = c + i * ldc;
+        if (beta == 0.0f) memset(ci, 0, sizeof(float) * n);
+        else for (long j = 0; j < n; j++) ci[j] *= beta;
+    }
+}
+
+int rk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
+             const float *a, long lda, const float *b, long ldb,
+             float beta, float *c, long ldc) {
+    if (m <= 0 || n <= 0) return 0;
+    if (k <= 0 || alpha == 0.0f) {
+        if (beta != 1.0f) scale_c(m, n, beta, c, ldc);
+        return 0;
+    }
+    scratch_t *s = scratch();
+    if (!s) return -1;
+    ukernel_fn kernel = pick_ukernel();
+    int direct_b = !trans_b && m <= DIRECT_B_MAX_M;
+
+    for (long jc = 0; jc < n; jc += NC) {
+        long nc = min_l(NC, n - jc);
+        for (long pc = 0; pc < k; pc += KC) {
+            long kc = min_l(KC, k - pc);
+            float beta_k = pc == 0 ? beta : 1.0f; /* later K blocks accumulate */
+            const float *bblock = trans_b ? b + jc * ldb + pc : b + pc * ldb + jc;
+            if (!direct_b) pack_b(trans_b, kc, nc, bblock, ldb, s->b);
+            for (long ic = 0; ic < m; ic += MC) {
+                long mc = min_l(MC, m - ic);
+                pack_a(trans_a, mc, kc, trans_a ? a + pc * lda + ic : a + ic * lda + pc, lda, s->a);
+                for (long jr = 0; jr < nc; jr += NR) {
+                    long nr = min_l(NR, nc - jr);
+                    const float *panel = s->b + jr * kc;
+                    long stride = NR;
+                    if (direct_b && nr == NR) {
+                        panel = bblock + jr;
+                        stride = ldb;
+                    } else if (direct_b) { /* ragged right edge: pack it so the kernel never reads past B */
+                        pack_b(0, kc, nr, bblock + jr, ldb, s->b);
+                        panel = s->b;
+                    }
+                    for (long ir = 0; ir < mc; ir += MR) {
+                        kernel(kc, s->a + ir * kc, panel, stride, c + (ic + ir) * ldc + jc + jr, ldc,
+                               alpha, beta_k, min_l(MR, mc - ir), nr);
+                    }
+                }
+            }
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,71 @@
+/// Accuracy and exact sparsity of a network on a dataset.
+public struct Evaluation: Codable, Equatable, Sendable {
+    /// Fraction of misclassified examples.
+    public var errorRate: Double
+    /// Mean -log P(label | x).
+    public var meanLoss: Double
+    /// Per hidden layer: fraction of exact zeros among its unit outputs over the dataset.
+    public var sparsityPerLayer: [Double]
+    /// Per hidden layer: units whose output is zero on every example ("dead" units).
+    public var deadUnitsPerLayer: [Int]
+    /// Number of examples evaluated.
+    public var examples: Int
+
+    /// Mean of `sparsityPerLayer` (the paper's "average exact sparsity"), 0 without hidden layers.
+    public var meanSparsity: Double {
+        sparsityPerLayer.isEmpty ? 0 : sparsityPerLayer.reduce(0, +) / Double(sparsityPerLayer.count)
+    }
+    /// Total dead units over the hidden layers.
+    public var deadUnits: Int { deadUnitsPerLayer.reduce(0, +) }
+}
+
+extension Network {
+    /// Classifies every example of `data` in batches of `batchSize` and measures error, loss,
+    /// exact sparsity per hidden layer and dead units. Sparsity counts exact zeros of f(z),
+    /// so tanh and softplus layers are near 0 and rectifier layers show their true sparsity.
+    public func evaluate(_ data: Dataset, batchSize: Int = 1000, using la: LinearAlgebra,
+                         workspace: Workspace? = nil) -> Evaluation {
+        let ws = workspace ?? Workspace(for: self, capacity: min(batchSize, max(1, data.count)))
+        let batchSize = min(batchSize, ws.capacity)
+        let hidden = layers.count - 1
+        var zeros = [Int](repeating: 0, count: hidden)
+        var everActive = layers.dropLast().map { [Bool](repeating: false, count: $0.outputSize) }
+        var lossSum = 0.0
+        var correct = 0
+        let width = data.featureCount
+        data.features.storage.withUnsafeBufferPointer { x in
+            data.labels.withUnsafeBufferPointer { y in
+                var start = 0
+                while start < data.count {
+                    let batch = min(batchSize, data.count - start)
+                    forward(x.baseAddress! + start * width, batch: batch, workspace: ws, using: la)
+                    for l in 0..<hidden {
+                        let n = layers[l].outputSize
+                        let h = ws.outputs[l].pointer
+                        everActive[l].withUnsafeMutableBufferPointer { active in
+                            for r in 0..<batch {
+                                let row = h + r * n
+                                for j in 0..<n {
+                                    if row[j] == 0 { zeros[l] += 1 } else { active[j] = true }
+                                }
+                            }
+                        }
+                    }
+                    let result = SoftmaxCrossEntropy.evaluate(
+                        logits: ws.outputs[hidden].pointer, labels: y.baseAddress! + start, batch: batch,
+                        classes: layers[hidden].outputSize)
+                    lossSum += result.lossSum
+                    correct += result.correct
+                    start += batch
+                }
+            }
+        }
+        let n = max(1, data.count)
+        return Evaluation(
+            errorRate: Double(data.count - correct) / Double(n),
+            meanLoss: lossSum / Double(n),
+            sparsityPerLayer: (0..<hidden).map { Double(zeros[$0]) / Double(n * layers[$0].outputSize) },
+            deadUnitsPerLayer: everActive.map { $0.filter { !$0 }.count },
+            examples: data.count)
+    }
+}

@@ -1,0 +1,72 @@
+/// A labelled dataset held in memory: one example per row of `features`.
+public struct Dataset: Sendable, Equatable {
+    /// A short name for logs (`mnist/train`).
+    public var name: String
+    /// Examples, one per row.
+    public var features: Matrix
+    /// Class of each example, in 0..<classes.
+    public var labels: [Int32]
+    /// Number of classes.
+    public var classes: Int
+
+    public init(name: String, features: Matrix, labels: [Int32], classes: Int) {
+        precondition(features.rows == labels.count, "one label per example")
+        precondition(labels.allSatisfy { $0 >= 0 && Int($0) < classes }, "labels must be in 0..<classes")
+        self.name = name
+        self.features = features
+        self.labels = labels
+        self.classes = classes
+    }
+
+    /// Number of examples.
+    public var count: Int { labels.count }
+    /// Features per example.
+    public var featureCount: Int { features.columns }
+
+    /// The examples at `indices`, in that order.
+    public func subset<C: Collection>(_ indices: C, name: String? = nil) -> Dataset where C.Element == Int {
+        Dataset(name: name ?? self.name, features: features.gatherRows(indices),
+                labels: indices.map { labels[$0] }, classes: classes)
+    }
+
+    /// Examples `range`.
+    public func slice(_ range: Range<Int>, name: String? = nil) -> Dataset {
+        subset(Array(range), name: name)
+    }
+
+    /// Number of examples of each class.
+    public var classCounts: [Int] {
+        var counts = [Int](repeating: 0, count: classes)
+        for l in labels { counts[Int(l)] += 1 }
+        return counts
+    }
+
+    /// A seeded, stratified sample of about `fraction` of the examples: each class keeps
+    /// round(fraction × its count) examples (at least one), chosen uniformly.
+    public func stratifiedSample(fraction: Double, rng: inout RandomSource) -> Dataset {
+        precondition(fraction > 0 && fraction <= 1)
+        if fraction == 1 { return self }
+        var byClass = [[Int]](repeating: [], count: classes)
+        for (i, l) in labels.enumerated() { byClass[Int(l)].append(i) }
+        var keep: [Int] = []
+        for var members in byClass where !members.isEmpty {
+            rng.shuffle(&members)
+            let n = max(1, Int((fraction * Double(members.count)).rounded()))
+            keep += members.prefix(n)
+        }
+        keep.sort()
+        return subset(keep, name: "\(name)[\(fraction)]")
+    }
+}
+
+/// Train, validation and test sets of one task.
+public struct DataSplits: Sendable {
+    public var train: Dataset
+    public var validation: Dataset
+    public var test: Dataset
+    public init(train: Dataset, validation: Dataset, test: Dataset) {
+        self.train = train
+        self.validation = validation
+        self.test = test
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// MNIST (LeCun, Cortes & Burges): 28x28 grey-level digits, 10 classes.
+///
+/// The paper's split: the first 50,000 training images for training, the last 10,000 for
+/// validation, the 10,000 test images for testing. Pixels are scaled to [0, 1].
+public enum MNIST {
+    /// The four files, each accepted as `NAME`, `NAME.gz`, or with `.` before `idx` instead of `-`.
+    static let files = (trainImages: "train-images-idx3-ubyte", trainLabels: "train-labels-idx1-ubyte",
+                        testImages: "t10k-images-idx3-ubyte", testLabels: "t10k-labels-idx1-ubyte")
+
+    /// Loads MNIST from `directory`, keeping the last `validationSize` training images for validation.
+    public static func load(directory: String, validationSize: Int = 10_000) throws -> DataSplits {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw FileError(directory, "no such directory (expected the four MNIST IDX files in it)")
+        }
+        let full = try loadPair(directory, files.trainImages, files.trainLabels, name: "train")
+        let test = try loadPair(directory, files.testImages, files.testLabels, name: "test")
+        guard validationSize >= 0, validationSize < full.count else {
+            throw UsageError("a validation set of \(validationSize) does not fit \(full.count) training images")
+        }
+        let cut = full.count - validationSize
+        return DataSplits(train: full.slice(0..<cut, name: "mnist/train"),
+                          validation: full.slice(cut..<full.count, name: "mnist/validation"),
+                          test: Dataset(name: "mnist/test", features: test.features, labels: test.labels, classes: 10))
+    }
+
+    /// The MNIST subset shipped inside the package: 5,000 training, 1,000 validation and 2,000
+    /// test images (the first 6,000 training and first 2,000 test images of MNIST).
+    public static func loadEmbeddedSubset() throws -> DataSplits {
+        try load(directory: embeddedSubsetDirectory, validationSize: 1_000)
+    }
+
+    /// Where the shipped subset lives (inside the package's resource bundle).
+    public static var embeddedSubsetDirectory: String {
+        Bundle.module.resourceURL!.appendingPathComponent("mnist-demo").path
+    }
+
+    /// The path of file `name` in `directory`, trying the usual spellings, or an error listing them.
+    static func locate(_ name: String, in directory: String) throws -> String {
+        let dotted = name.replacingOccurrences(of: "-idx", with: ".idx")
+        let candidates = [name, name + ".gz", dotted, dotted + ".gz"].map { directory + "/" + $0 }
+        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
+        throw FileError(directory, "missing MNIST file \(name) (also looked for \(name).gz and \(dotted))")
+    }
+
+    static func loadPair(_ directory: String, _ imagesName: String, _ labelsName: String, name: String) throws -> Dataset {
+        let imagesPath = try locate(imagesName, in: directory)
+        let labelsPath = try locate(labelsName, in: directory)
+        let images = try IDXArray.read(imagesPath)
+        let labels = try IDXArray.read(labelsPath)
+        guard images.shape.count == 3 else {
+            throw FileError(imagesPath, "expected images of rank 3 (count x rows x columns), found shape \(images.shape)")
+        }
+        guard labels.shape.count == 1 else {
+            throw FileError(labelsPath, "expected labels of rank 1, found shape \(labels.shape)")
+        }
+        guard images.count == labels.count else {
+            throw FileError(labelsPath, "\(labels.count) labels for \(images.count) images in \(imagesPath)")
+        }
+        if let bad = labels.bytes.firstIndex(where: { $0 > 9 }) {
+            throw FileError(labelsPath, "label \(labels.bytes[bad]) at index \(bad) is not a digit 0-9")
+        }
+        let scale: Float = 1 / 255
+        let pixels = images.bytes.map { Float($0) * scale }
+        return Dataset(name: "mnist/\(name)",
+                       features: Matrix(rows: images.count, columns: images.itemSize, storage: pixels),
+                       labels: labels.bytes.map(Int32.init), classes: 10)
+    }
+}

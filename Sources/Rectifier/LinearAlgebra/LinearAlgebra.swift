@@ -1,0 +1,124 @@
+import CKernels
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where matrix products run: a system BLAS loaded at run time, or the built-in kernel.
+///
+/// A `LinearAlgebra` value is passed to everything that multiplies matrices; there is no global
+/// switch. `LinearAlgebra.automatic` picks BLAS when one is installed, unless the environment
+/// variable `RECTIFIER_GEMM=builtin` asks for the built-in kernel. `RECTIFIER_THREADS=n` sets
+/// the thread count (default: all cores).
+public struct LinearAlgebra: Sendable, CustomStringConvertible {
+    /// A GEMM implementation.
+    public enum Backend: String, Sendable, Codable, CaseIterable {
+        /// `cblas_sgemm` from OpenBLAS, a system `libblas.so.3`, or Accelerate.
+        case blas
+        /// Rectifier's own packed, register-blocked kernel (AVX2+FMA when the CPU has it).
+        case builtin
+    }
+
+    /// The backend in use.
+    public let backend: Backend
+    /// Threads used for large products.
+    public let threads: Int
+    let blas: BLASLibrary?
+
+    /// Products smaller than this many multiply-adds run on one thread: below it, waking a
+    /// second thread costs more than it saves.
+    static let parallelThreshold = 1 << 19
+
+    /// The built-in kernel on `threads` threads.
+    public static func builtin(threads: Int = LinearAlgebra.defaultThreads) -> LinearAlgebra {
+        LinearAlgebra(backend: .builtin, threads: threads, blas: nil)
+    }
+
+    /// The system BLAS on `threads` threads, or nil when none is installed.
+    public static func systemBLAS(threads: Int = LinearAlgebra.defaultThreads) -> LinearAlgebra? {
+        guard let lib = BLASLibrary.system else { return nil }
+        lib.setThreads(threads)
+        return LinearAlgebra(backend: .blas, threads: threads, blas: lib)
+    }
+
+    /// BLAS when installed and not overridden by `RECTIFIER_GEMM=builtin`, else the built-in kernel.
+    public static var automatic: LinearAlgebra {
+        let wanted = environment("RECTIFIER_GEMM")?.lowercased()
+        if wanted != Backend.builtin.rawValue, let blas = systemBLAS() { return blas }
+        return builtin()
+    }
+
+    /// `RECTIFIER_THREADS` if set to a positive number, else the number of active cores.
+    public static var defaultThreads: Int {
+        if let s = environment("RECTIFIER_THREADS"), let n = Int(s), n > 0 { return n }
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    /// One line for logs: backend, library and threads.
+    public var description: String {
+        switch backend {
+        case .blas: return "BLAS \(blas?.description ?? "?"), \(threads) thread\(threads == 1 ? "" : "s")"
+        case .builtin:
+            let isa = rk_cpu_has_avx2_fma() != 0 ? "AVX2+FMA" : "portable"
+            return "built-in GEMM (\(isa)), \(threads) thread\(threads == 1 ? "" : "s")"
+        }
+    }
+
+    /// Row-major `C = alpha * op(A) * op(B) + beta * C`, where op(A) is m x k and op(B) is k x n.
+    /// `transA` / `transB` mean A / B are stored transposed; `lda`, `ldb`, `ldc` are row strides.
+    /// With `beta == 0`, C is write-only.
+    public func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+                     alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                     b: UnsafePointer<Float>, ldb: Int,
+                     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if m == 0 || n == 0 { return }
+        if let blas, backend == .blas {
+            blas.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                      b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        let parts = m * n * k >= Self.parallelThreshold ? threads : 1
+        // Split C into slabs of whole micro-tiles (6 rows or 16 columns) along its longer side;
+        // every element is then summed in the same order whatever the thread count.
+        let splitColumns = n >= m
+        let ranges = splitRange(splitColumns ? n : m, parts: parts, granule: splitColumns ? 16 : 6)
+        let ptrs = UncheckedSendable((a, b, c))
+        parallelFor(ranges.count) { part in
+            let (a, b, c) = ptrs.value
+            let r = ranges[part]
+            let status: Int32
+            if splitColumns {
+                status = rk_sgemm(transA ? 1 : 0, transB ? 1 : 0, m, r.count, k, alpha, a, lda,
+                                  transB ? b + r.lowerBound * ldb : b + r.lowerBound, ldb,
+                                  beta, c + r.lowerBound, ldc)
+            } else {
+                status = rk_sgemm(transA ? 1 : 0, transB ? 1 : 0, r.count, n, k, alpha,
+                                  transA ? a + r.lowerBound : a + r.lowerBound * lda, lda, b, ldb,
+                                  beta, c + r.lowerBound * ldc, ldc)
+            }
+            precondition(status == 0, "out of memory for the GEMM packing buffers")
+        }
+    }
+
+    /// `C = alpha * op(A) * op(B) + beta * C` on matrices; shapes are checked.
+    public func gemm(_ a: Matrix, transposed transA: Bool = false, _ b: Matrix, transposed transB: Bool = false,
+                     alpha: Float = 1, beta: Float = 0, into c: inout Matrix) {
+        let (m, k) = transA ? (a.columns, a.rows) : (a.rows, a.columns)
+        let (kb, n) = transB ? (b.columns, b.rows) : (b.rows, b.columns)
+        precondition(k == kb && c.rows == m && c.columns == n, "GEMM shape mismatch")
+        a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                c.storage.withUnsafeMutableBufferPointer { pc in
+                    gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                         a: pa.baseAddress!, lda: a.columns, b: pb.baseAddress!, ldb: b.columns,
+                         beta: beta, c: pc.baseAddress!, ldc: n)
+                }
+            }
+        }
+    }
+}
+
+func environment(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }
+}

@@ -1,0 +1,61 @@
+/// Forward and backward passes of a whole network over a batch, and one SGD step.
+extension Network {
+    /// Runs `batch` rows of `input` through every layer, leaving each layer's output in
+    /// `workspace.outputs` (the logits in the last one).
+    public func forward(_ input: UnsafePointer<Float>, batch: Int, workspace: Workspace, using la: LinearAlgebra) {
+        precondition(batch <= workspace.capacity, "batch larger than the workspace")
+        var x = input
+        for (l, layer) in layers.enumerated() {
+            layer.forward(x, batch: batch, into: workspace.outputs[l].pointer, using: la)
+            x = UnsafePointer(workspace.outputs[l].pointer)
+        }
+    }
+
+    /// What one training step measured, before the update.
+    public struct StepResult: Sendable {
+        /// Σ over the batch of -log P(label | x).
+        public var lossSum: Double
+        /// The L1 term: l1 × Σ over hidden layers of the batch mean of Σ|h|.
+        public var penalty: Double
+        /// Correctly classified rows.
+        public var correct: Int
+    }
+
+    /// The L1 activation penalty of the batch currently in `workspace`: `l1` times, summed over
+    /// hidden layers, the batch mean of Σ_j |h_j|.
+    public func l1Penalty(_ l1: Float, batch: Int, workspace: Workspace) -> Double {
+        guard l1 != 0 else { return 0 }
+        var total = 0.0
+        for l in hiddenLayers.indices {
+            let h = workspace.outputs[l].pointer
+            var sum: Float = 0
+            for i in 0..<(batch * layers[l].outputSize) { sum += abs(h[i]) }
+            total += Double(sum)
+        }
+        return Double(l1) * total / Double(batch)
+    }
+
+    /// Forward pass, loss, back-propagation and update for one batch. The labels are read from
+    /// `workspace.labels`. The loss minimised is mean NLL + `l1Penalty`.
+    @discardableResult
+    public mutating func trainStep<O: Optimizer>(
+        _ input: UnsafePointer<Float>, batch: Int, l1: Float, optimizer: inout O,
+        workspace: Workspace, using la: LinearAlgebra
+    ) -> StepResult {
+        forward(input, batch: batch, workspace: workspace, using: la)
+        let top = layers.count - 1
+        let classes = layers[top].outputSize
+        let loss = SoftmaxCrossEntropy.evaluate(
+            logits: workspace.outputs[top].pointer, labels: workspace.labels.baseAddress!, batch: batch,
+            classes: classes, gradient: workspace.deltas[top].pointer)
+        let penalty = l1Penalty(l1, batch: batch, workspace: workspace)
+        for l in stride(from: top, through: 0, by: -1) {
+            let input = l == 0 ? input : UnsafePointer(workspace.outputs[l - 1].pointer)
+            layers[l].backward(
+                input: input, output: workspace.outputs[l].pointer, delta: workspace.deltas[l].pointer,
+                inputGradient: l == 0 ? nil : workspace.deltas[l - 1].pointer, batch: batch,
+                l1: l == top ? 0 : l1, layerIndex: l, optimizer: &optimizer, using: la)
+        }
+        return StepResult(lossSum: loss.lossSum, penalty: penalty, correct: loss.correct)
+    }
+}

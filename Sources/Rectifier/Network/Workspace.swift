@@ -1,0 +1,25 @@
+/// Preallocated buffers for forward and backward passes of one network at one batch size.
+/// Made once per run and reused for every step, so steps do not allocate.
+public struct Workspace {
+    /// Largest batch these buffers hold.
+    public let capacity: Int
+    /// Output of each layer (`capacity x width`): hidden activations, then logits.
+    public let outputs: [FloatBuffer]
+    /// ∂loss/∂output, then ∂loss/∂z, of each layer.
+    public let deltas: [FloatBuffer]
+    /// Labels of the current batch.
+    public let labels: UnsafeMutableBufferPointer<Int32>
+    private let labelStorage: FloatBuffer  // Int32 and Float have the same size and alignment
+
+    /// Buffers for `network` at batches of up to `capacity` rows.
+    public init(for network: Network, capacity: Int) {
+        precondition(capacity > 0)
+        self.capacity = capacity
+        outputs = network.layers.map { FloatBuffer(count: capacity * $0.outputSize) }
+        deltas = network.layers.map { FloatBuffer(count: capacity * $0.outputSize) }
+        labelStorage = FloatBuffer(count: capacity)
+        labels = UnsafeMutableBufferPointer(
+            start: UnsafeMutableRawPointer(labelStorage.pointer).bindMemory(to: Int32.self, capacity: capacity),
+            count: capacity)
+    }
+}

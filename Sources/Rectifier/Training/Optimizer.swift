@@ -1,0 +1,94 @@
+/// What happens to a layer's gradient once back-propagation has produced it.
+///
+/// A layer's weight gradient is inputᵀ · delta and its bias gradient the column sums of delta.
+/// Handing over the two factors instead of the finished gradient lets plain SGD fold the update
+/// into the product itself (W ← W - η · inputᵀ · delta in one GEMM), with no gradient buffer.
+public protocol Optimizer {
+    /// Applies (or records) the gradient of layer `index`: input is `batch x layer.inputSize`,
+    /// delta (∂loss/∂z) is `batch x layer.outputSize`.
+    mutating func update(_ layer: inout DenseLayer, index: Int, input: UnsafePointer<Float>,
+                         delta: UnsafePointer<Float>, batch: Int, using la: LinearAlgebra)
+}
+
+/// Minibatch stochastic gradient descent with a constant learning rate and optional momentum.
+public struct SGD: Optimizer, Sendable {
+    /// Step size η.
+    public var learningRate: Float
+    /// Momentum μ (0: plain SGD, the paper's choice).
+    public let momentum: Float
+    /// Velocities (momentum only), one per layer.
+    public private(set) var weightVelocity: [Matrix]
+    /// Bias velocities (momentum only), one per layer.
+    public private(set) var biasVelocity: [[Float]]
+
+    /// SGD for `network`'s layers.
+    public init(learningRate: Float, momentum: Float = 0, for network: Network) {
+        self.learningRate = learningRate
+        self.momentum = momentum
+        let layers = momentum == 0 ? [] : network.layers
+        weightVelocity = layers.map { Matrix(rows: $0.inputSize, columns: $0.outputSize) }
+        biasVelocity = layers.map { [Float](repeating: 0, count: $0.outputSize) }
+    }
+
+    public mutating func update(_ layer: inout DenseLayer, index: Int, input: UnsafePointer<Float>,
+                                delta: UnsafePointer<Float>, batch: Int, using la: LinearAlgebra) {
+        let (m, n) = (layer.inputSize, layer.outputSize)
+        let eta = learningRate
+        if momentum == 0 {
+            layer.weights.storage.withUnsafeMutableBufferPointer { w in
+                la.gemm(transA: true, m: m, n: n, k: batch, alpha: -eta, a: input, lda: m, b: delta, ldb: n,
+                        beta: 1, c: w.baseAddress!, ldc: n)
+            }
+            layer.bias.withUnsafeMutableBufferPointer { b in
+                for r in 0..<batch {
+                    let row = delta + r * n
+                    for j in 0..<n { b[j] -= eta * row[j] }
+                }
+            }
+            return
+        }
+        let mu = momentum
+        weightVelocity[index].storage.withUnsafeMutableBufferPointer { v in
+            la.gemm(transA: true, m: m, n: n, k: batch, alpha: -eta, a: input, lda: m, b: delta, ldb: n,
+                    beta: mu, c: v.baseAddress!, ldc: n)
+            layer.weights.storage.withUnsafeMutableBufferPointer { w in
+                for i in 0..<w.count { w[i] += v[i] }
+            }
+        }
+        biasVelocity[index].withUnsafeMutableBufferPointer { v in
+            for j in 0..<n { v[j] *= mu }
+            for r in 0..<batch {
+                let row = delta + r * n
+                for j in 0..<n { v[j] -= eta * row[j] }
+            }
+            layer.bias.withUnsafeMutableBufferPointer { b in
+                for j in 0..<n { b[j] += v[j] }
+            }
+        }
+    }
+}
+
+/// Keeps the gradients instead of applying them: for gradient checks and for callers that run
+/// their own update rule.
+public struct GradientRecorder: Optimizer, Sendable {
+    /// ∂loss/∂W per layer, after the last `update`.
+    public private(set) var weightGradients: [Matrix]
+    /// ∂loss/∂b per layer.
+    public private(set) var biasGradients: [[Float]]
+
+    /// A recorder sized for `network`.
+    public init(for network: Network) {
+        weightGradients = network.layers.map { Matrix(rows: $0.inputSize, columns: $0.outputSize) }
+        biasGradients = network.layers.map { [Float](repeating: 0, count: $0.outputSize) }
+    }
+
+    public mutating func update(_ layer: inout DenseLayer, index: Int, input: UnsafePointer<Float>,
+                                delta: UnsafePointer<Float>, batch: Int, using la: LinearAlgebra) {
+        let (m, n) = (layer.inputSize, layer.outputSize)
+        weightGradients[index].storage.withUnsafeMutableBufferPointer { g in
+            la.gemm(transA: true, m: m, n: n, k: batch, a: input, lda: m, b: delta, ldb: n,
+                    beta: 0, c: g.baseAddress!, ldc: n)
+        }
+        biasGradients[index] = (0..<n).map { j in (0..<batch).reduce(Float(0)) { $0 + delta[$1 * n + j] } }
+    }
+}

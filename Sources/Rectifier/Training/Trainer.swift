@@ -1,0 +1,160 @@
+/// The state of a training run between two steps: everything needed to continue it.
+public struct TrainingState: Sendable {
+    /// Current parameters.
+    public var network: Network
+    /// Optimizer, with its velocities.
+    public var optimizer: SGD
+    /// Generator of the data order.
+    public var orderRNG: RandomSource
+    /// Completed epochs.
+    public var epoch: Int = 0
+    /// Example order of the current epoch (empty between epochs).
+    public var order: [Int] = []
+    /// Examples of the current epoch already used.
+    public var position: Int = 0
+    /// Running sums over the current epoch.
+    public var running = RunningTotals()
+    /// Parameters at the best validation error so far.
+    public var best: Network
+    /// Epoch of `best` (0: the initial parameters).
+    public var bestEpoch: Int = 0
+    /// Validation error of `best`.
+    public var bestValidationError: Double = .infinity
+    /// One entry per completed epoch.
+    public var history: [EpochMetrics] = []
+
+    /// Sums accumulated over the steps of an epoch.
+    public struct RunningTotals: Codable, Equatable, Sendable {
+        public var lossSum = 0.0, penaltySum = 0.0, correct = 0, examples = 0, steps = 0, seconds = 0.0
+    }
+
+    /// Epochs since the best one.
+    public var epochsSinceBest: Int { epoch - bestEpoch }
+}
+
+/// Progress reports from a running `Trainer`.
+public enum TrainingEvent: Sendable {
+    /// Some steps of epoch `epoch` (1-based) are done: `done` of `total` examples.
+    case progress(epoch: Int, done: Int, total: Int, samplesPerSecond: Double, meanLoss: Double)
+    /// An epoch finished and was evaluated; `improved` when it is the new best.
+    case epochFinished(EpochMetrics, improved: Bool)
+}
+
+/// Minibatch SGD with per-epoch validation and patience-based early stopping, keeping the
+/// parameters of the best validation epoch.
+public struct Trainer: Sendable {
+    public let config: TrainingConfig
+    public let linearAlgebra: LinearAlgebra
+
+    public init(config: TrainingConfig, linearAlgebra: LinearAlgebra) {
+        self.config = config
+        self.linearAlgebra = linearAlgebra
+    }
+
+    /// The architecture this configuration gives on `data`.
+    public func architecture(for data: Dataset) -> Architecture {
+        Architecture(inputSize: data.featureCount, hiddenSizes: config.hiddenSizes, classes: data.classes,
+                     activation: config.activation, signTrick: config.signTrick)
+    }
+
+    /// A fresh state: the given network, or one initialised from the seed.
+    public func initialState(for data: DataSplits, network: Network? = nil) -> TrainingState {
+        let root = RandomSource(seed: config.seed)
+        var initRNG = root.derived("init")
+        let net = network ?? Network(architecture(for: data.train), rng: &initRNG)
+        return TrainingState(network: net, optimizer: SGD(learningRate: config.learningRate, momentum: config.momentum, for: net),
+                             orderRNG: root.derived("order"), best: net)
+    }
+
+    /// True when the run has nothing left to do.
+    public func isFinished(_ state: TrainingState) -> Bool {
+        state.position == 0 && (state.epoch >= config.epochs
+            || (config.patience > 0 && state.epoch > 0 && state.epochsSinceBest >= config.patience))
+    }
+
+    /// Trains until `isFinished`, or until `shouldStop` returns true (checked between steps).
+    /// `events` receives progress about ten times a second and a report after each epoch.
+    public func run(_ state: inout TrainingState, data: DataSplits,
+                    shouldStop: () -> Bool = { false }, events: (TrainingEvent) -> Void = { _ in }) {
+        let la = linearAlgebra
+        let train = data.train
+        let width = train.featureCount
+        let batchSize = min(config.batchSize, train.count)
+        let ws = Workspace(for: state.network, capacity: batchSize)
+        let evalWS = Workspace(for: state.network, capacity: min(config.evaluationBatchSize, max(1, data.validation.count)))
+        let batchInput = FloatBuffer(count: batchSize * width)
+        let clock = ContinuousClock()
+        var lastReport = clock.now
+
+        while !isFinished(state) && !shouldStop() {
+            if state.position == 0 {
+                state.order = Array(0..<train.count)
+                state.orderRNG.shuffle(&state.order)
+                state.running = .init()
+            }
+            let stepStart = clock.now
+            let batch = min(batchSize, train.count - state.position)
+            train.features.storage.withUnsafeBufferPointer { x in
+                for r in 0..<batch {
+                    let i = state.order[state.position + r]
+                    (batchInput.pointer + r * width).update(from: x.baseAddress! + i * width, count: width)
+                    ws.labels[r] = train.labels[i]
+                }
+            }
+            let step = state.network.trainStep(batchInput.pointer, batch: batch, l1: config.l1,
+                                               optimizer: &state.optimizer, workspace: ws, using: la)
+            state.position += batch
+            state.running.lossSum += step.lossSum
+            state.running.penaltySum += step.penalty * Double(batch)
+            state.running.correct += step.correct
+            state.running.examples += batch
+            state.running.steps += 1
+            state.running.seconds += (clock.now - stepStart).seconds
+
+            if clock.now - lastReport > .milliseconds(100) {
+                lastReport = clock.now
+                events(.progress(epoch: state.epoch + 1, done: state.position, total: train.count,
+                                 samplesPerSecond: Double(state.running.examples) / max(state.running.seconds, 1e-9),
+                                 meanLoss: (state.running.lossSum + state.running.penaltySum) / Double(state.running.examples)))
+            }
+            if state.position >= train.count { endEpoch(&state, data: data, workspace: evalWS, events: events) }
+        }
+    }
+
+    func endEpoch(_ state: inout TrainingState, data: DataSplits, workspace: Workspace, events: (TrainingEvent) -> Void) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let validation = state.network.evaluate(data.validation, batchSize: config.evaluationBatchSize,
+                                                using: linearAlgebra, workspace: workspace)
+        let r = state.running
+        state.epoch += 1
+        state.position = 0
+        state.order = []
+        let metrics = EpochMetrics(
+            epoch: state.epoch,
+            trainLoss: (r.lossSum + r.penaltySum) / Double(r.examples),
+            trainNLL: r.lossSum / Double(r.examples),
+            trainError: Double(r.examples - r.correct) / Double(r.examples),
+            validationError: validation.errorRate,
+            validationSparsity: validation.meanSparsity,
+            trainSeconds: r.seconds,
+            samplesPerSecond: Double(r.examples) / max(r.seconds, 1e-9),
+            evaluationSeconds: (clock.now - start).seconds)
+        state.history.append(metrics)
+        let improved = validation.errorRate < state.bestValidationError
+        if improved {
+            state.best = state.network
+            state.bestEpoch = state.epoch
+            state.bestValidationError = validation.errorRate
+        }
+        events(.epochFinished(metrics, improved: improved))
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a Double.
+    public var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) * 1e-18
+    }
+}

@@ -1,0 +1,65 @@
+/// Everything that determines a supervised training run. Recorded in `config.json` and in
+/// every result, so a run can be repeated exactly.
+public struct TrainingConfig: Codable, Equatable, Sendable {
+    /// Widths of the hidden layers.
+    public var hiddenSizes: [Int] = [1000, 1000, 1000]
+    /// Hidden non-linearity.
+    public var activation: Activation = .rectifier
+    /// Whether hidden outputs use the sign trick.
+    public var signTrick: Bool = false
+    /// Examples per SGD step.
+    public var batchSize: Int = 10
+    /// Constant learning rate.
+    public var learningRate: Float = 0.01
+    /// SGD momentum (0: plain SGD, as in the paper).
+    public var momentum: Float = 0
+    /// Coefficient of the L1 penalty on hidden activations.
+    public var l1: Float = 0.001
+    /// Most epochs to run.
+    public var epochs: Int = 50
+    /// Stop after this many epochs without a new best validation error (0: never stop early).
+    public var patience: Int = 10
+    /// Seed of every random choice (weights, sign masks, data order).
+    public var seed: UInt64 = 1
+    /// Batch size for evaluation passes (does not change results).
+    public var evaluationBatchSize: Int = 1000
+
+    public init() {}
+
+    /// Checks every value and returns the first problem as a `UsageError`.
+    public func validate() throws {
+        if hiddenSizes.isEmpty { throw UsageError("the layer list is empty: give at least one hidden layer width") }
+        if let bad = hiddenSizes.first(where: { $0 <= 0 || $0 > 1_000_000 }) {
+            throw UsageError("hidden layer width \(bad) is out of range (1 to 1000000)")
+        }
+        if batchSize <= 0 { throw UsageError("batch size must be positive, got \(batchSize)") }
+        if !(learningRate > 0) || !learningRate.isFinite { throw UsageError("learning rate must be positive, got \(learningRate)") }
+        if !(momentum >= 0 && momentum < 1) { throw UsageError("momentum must be in [0, 1), got \(momentum)") }
+        if !(l1 >= 0) || !l1.isFinite { throw UsageError("L1 coefficient must be >= 0, got \(l1)") }
+        if epochs <= 0 { throw UsageError("epochs must be positive, got \(epochs)") }
+        if patience < 0 { throw UsageError("patience must be >= 0, got \(patience)") }
+        if evaluationBatchSize <= 0 { throw UsageError("evaluation batch size must be positive") }
+    }
+}
+
+/// What one epoch of training measured.
+public struct EpochMetrics: Codable, Equatable, Sendable {
+    /// 1-based epoch number.
+    public var epoch: Int
+    /// Mean training objective over the epoch's steps: NLL + L1 penalty.
+    public var trainLoss: Double
+    /// Mean NLL part of `trainLoss`.
+    public var trainNLL: Double
+    /// Error on the training examples as they were seen during the epoch (weights changing).
+    public var trainError: Double
+    /// Error on the validation set after the epoch.
+    public var validationError: Double
+    /// Mean exact sparsity of the hidden layers on the validation set.
+    public var validationSparsity: Double
+    /// Seconds spent in training steps (excluding evaluation).
+    public var trainSeconds: Double
+    /// Training examples per second (`examples / trainSeconds`).
+    public var samplesPerSecond: Double
+    /// Seconds spent evaluating.
+    public var evaluationSeconds: Double
+}

@@ -1,0 +1,53 @@
+/// The outcome of a training run: what `result.json` holds.
+public struct TrainingResult: Codable, Equatable, Sendable {
+    /// Test error of the best-validation parameters.
+    public var testError: Double
+    /// Mean test NLL of those parameters.
+    public var testLoss: Double
+    /// Their validation error.
+    public var validationError: Double
+    /// Exact sparsity of each hidden layer on the test set.
+    public var sparsityPerLayer: [Double]
+    /// Mean of `sparsityPerLayer`.
+    public var meanSparsity: Double
+    /// Units never active on the test set, per hidden layer.
+    public var deadUnitsPerLayer: [Int]
+    /// Sum of `deadUnitsPerLayer`.
+    public var deadUnits: Int
+    /// Epoch whose parameters were kept.
+    public var bestEpoch: Int
+    /// Epochs run.
+    public var epochsRun: Int
+    /// The seed of the run.
+    public var seed: UInt64
+    /// GEMM backend and threads.
+    public var backend: String
+    /// Seconds in training steps.
+    public var trainSeconds: Double
+    /// Seconds from start to result, evaluation included.
+    public var wallSeconds: Double
+    /// Architecture of the model.
+    public var architecture: Architecture
+    /// The full configuration.
+    public var config: TrainingConfig
+
+    /// Measures `state.best` on the test set and assembles the result.
+    public init(state: TrainingState, test: Dataset, trainer: Trainer, wallSeconds: Double) {
+        let eval = state.best.evaluate(test, batchSize: trainer.config.evaluationBatchSize, using: trainer.linearAlgebra)
+        testError = eval.errorRate
+        testLoss = eval.meanLoss
+        validationError = state.bestValidationError
+        sparsityPerLayer = eval.sparsityPerLayer
+        meanSparsity = eval.meanSparsity
+        deadUnitsPerLayer = eval.deadUnitsPerLayer
+        deadUnits = eval.deadUnits
+        bestEpoch = state.bestEpoch
+        epochsRun = state.epoch
+        seed = trainer.config.seed
+        backend = trainer.linearAlgebra.description
+        trainSeconds = state.history.reduce(0) { $0 + $1.trainSeconds }
+        self.wallSeconds = wallSeconds
+        architecture = state.best.architecture
+        config = trainer.config
+    }
+}

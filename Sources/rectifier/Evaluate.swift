@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Rectifier
+
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure a saved model's test error, exact sparsity and dead units.")
+
+    @Argument(help: ArgumentHelp("A model.safetensors written by `rectifier train`.", valueName: "model"))
+    var model: String
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var compute: ComputeOptions
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    func run() throws {
+        let (network, metadata) = try Network.load(from: model)
+        let splits = try data.load()
+        guard splits.test.featureCount == network.layers[0].inputSize,
+              splits.test.classes == network.layers.last!.outputSize else {
+            throw ValidationError("\(model) expects \(network.layers[0].inputSize) inputs and \(network.layers.last!.outputSize) classes; "
+                + "\(splits.test.name) has \(splits.test.featureCount) and \(splits.test.classes)")
+        }
+        let la = try compute.linearAlgebra()
+        let eval = network.evaluate(splits.test, using: la)
+        if json {
+            struct Report: Codable { var model: String; var data: String; var seed: String?; var evaluation: Evaluation; var meanSparsity: Double }
+            let report = Report(model: model, data: splits.test.name, seed: metadata["seed"], evaluation: eval, meanSparsity: eval.meanSparsity)
+            print(String(decoding: try FileIO.jsonEncoder(pretty: true).encode(report), as: UTF8.self))
+            return
+        }
+        print("model: \(model) (\(network.architecture.summary))")
+        print("data: \(splits.test.name), \(eval.examples) examples")
+        print("test error: \(percent(eval.errorRate))   mean NLL: \(format(eval.meanLoss, 4))")
+        print(table(["layer", "units", "sparsity", "dead units"],
+                    network.hiddenLayers.indices.map { l in
+                        [String(l + 1), String(network.layers[l].outputSize), percent(eval.sparsityPerLayer[l]),
+                         String(eval.deadUnitsPerLayer[l])]
+                    }))
+        print("mean sparsity: \(percent(eval.meanSparsity))   dead units: \(eval.deadUnits)")
+    }
+}
