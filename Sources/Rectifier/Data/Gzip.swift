@@ -58,3 +58,30 @@ public enum Gzip {
         return out
     }
 }
+
+extension Gzip {
+    /// Compresses `bytes` into a gzip stream (header without a timestamp, so the output is
+    /// the same for the same input).
+    public static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
+        var stream = z_stream()
+        // 15 + 16: maximum window, gzip wrapper.
+        guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+                            Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            preconditionFailure("zlib deflateInit2 failed")
+        }
+        defer { deflateEnd(&stream) }
+        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 32)
+        let produced = bytes.withUnsafeBufferPointer { input in
+            out.withUnsafeMutableBufferPointer { o in
+                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+                stream.avail_in = UInt32(input.count)
+                stream.next_out = o.baseAddress
+                stream.avail_out = UInt32(o.count)
+                let status = deflate(&stream, Z_FINISH)
+                precondition(status == Z_STREAM_END, "zlib deflate did not finish in one call")
+                return o.count - Int(stream.avail_out)
+            }
+        }
+        return Array(out.prefix(produced))
+    }
+}
