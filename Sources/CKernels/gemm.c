@@ -180,8 +180,15 @@ static void ukernel_avx2(long kc, const float *a, const float *b, long bstride, 
 
 int rk_cpu_has_avx2_fma(void) {
 #if RK_X86
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    /* Cached: the answer never changes, and concurrent first calls store the same value. */
+    static int cached = -1;
+    int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (v < 0) {
+        __builtin_cpu_init();
+        v = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        __atomic_store_n(&cached, v, __ATOMIC_RELAXED);
+    }
+    return v;
 #else
     return 0;
 #endif

@@ -17,3 +17,39 @@ int rk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
 int rk_cpu_has_avx2_fma(void);
 
 #endif
+
+/* ---- sparse rows: exploit the exact zeros of rectifier activations (sparse.c) ---- */
+
+/* Lists the non-zero entries of each of the m rows of x (m x k, row stride ldx), CSR-style:
+ * the column indices of row b are index[row_start[b] ..< row_start[b+1]]. row_start holds
+ * m+1 entries, index up to m*k. Returns the number of non-zeros. */
+long rk_csr_build(long m, long k, const float *x, long ldx, int *row_start, int *index);
+
+/* Y[:, n_begin..<n_end] = X * W for an X given by rk_csr_build, visiting only X's non-zero
+ * entries: cost proportional to nnz(X) * (n_end - n_begin). Y is overwritten. */
+void rk_sparse_forward(long m, long n_begin, long n_end, const int *row_start, const int *index,
+                       const float *x, long ldx, const float *w, long ldw, float *y, long ldy);
+
+/* Back-propagation through Y = X * W fused with the SGD update, for rows i in
+ * [row_begin, row_end) of W, visiting only the non-zero entries of X:
+ *   dx[b, i] = dot(dy[b, :], w[i, :]) where x[b, i] != 0, else 0    (skipped when dx is NULL)
+ *   w[i, :] += alpha * sum_b x[b, i] * dy[b, :]                     (rows whose column of X is all zero are not touched)
+ * The dot products see the weights before the update. Exact for the gradient of W; dx is
+ * exact wherever the layer below has a zero derivative at zero output (rectifier, inputs).
+ * m must be at most 256 (returns -1 otherwise, 0 on success). */
+int rk_sparse_backward(long m, long n, long row_begin, long row_end, const float *x, long ldx,
+                       const float *dy, long lddy, float *w, long ldw, float *dx, long lddx, float alpha);
+
+/* ---- a small fork-join thread pool with spinning workers (pool.c) ----
+ * Parallel regions in a training step last microseconds; waking a sleeping thread costs more
+ * than that. Workers spin for a while (about 50 us) after each region, then sleep. */
+typedef struct rk_pool rk_pool;
+typedef void (*rk_task_fn)(void *context, long part);
+
+/* A pool that runs regions on `threads` threads in all (the caller plus threads-1 workers). */
+rk_pool *rk_pool_create(int threads);
+/* Stops and joins the workers. */
+void rk_pool_destroy(rk_pool *pool);
+/* Runs fn(context, part) for part in [0, parts) across the pool and returns when all are done.
+ * Calls from several threads are serialised. Must not be called from inside a task. */
+void rk_pool_run(rk_pool *pool, long parts, rk_task_fn fn, void *context);

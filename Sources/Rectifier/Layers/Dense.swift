@@ -1,8 +1,11 @@
+import CKernels
+
 /// A fully connected layer: output = s ⊙ f(input · W + b).
 ///
 /// `weights` is `inputSize x outputSize` (row i holds the fan-out of input i), so a batch of
-/// inputs, one per row, multiplies it from the left. `signs` is the paper's sign trick: a fixed
-/// ±1 per unit that flips about half of the outputs so the layer's mean activation is near zero.
+/// inputs, one per row, multiplies it from the left, and a zero input leaves a whole row of W
+/// out of the product. `signs` is the paper's sign trick: a fixed ±1 per unit that flips about
+/// half of the outputs so the layer's mean activation is near zero.
 public struct DenseLayer: Equatable, Sendable {
     /// Weights, `inputSize x outputSize`.
     public var weights: Matrix
@@ -42,28 +45,44 @@ public struct DenseLayer: Equatable, Sendable {
     }
 
     /// Computes `output = s ⊙ f(input · W + b)` for `batch` rows of input.
+    ///
+    /// With `scratch`, small batches are checked for zeros: when the input is sparse enough
+    /// (`la.sparsity`) only its non-zero entries are visited. `scratch` then remembers the
+    /// input's non-zero count for `backward`.
     public func forward(_ input: UnsafePointer<Float>, batch: Int, into output: UnsafeMutablePointer<Float>,
-                        using la: LinearAlgebra) {
-        let n = outputSize
+                        using la: LinearAlgebra, scratch: SparseScratch? = nil) {
+        let (k, n) = (inputSize, outputSize)
+        var sparse = false
+        if let scratch {
+            scratch.inputNonZeros = -1
+            if la.sparsity.enabled && batch <= min(la.sparsity.maxBatch, scratch.capacity) {
+                let nnz = rk_csr_build(batch, k, input, k, scratch.rowStart.pointer, scratch.index.pointer)
+                scratch.inputNonZeros = nnz
+                sparse = la.sparsity.sparseForward(batch: batch, k: k, nonZeros: nnz)
+            }
+        }
         weights.storage.withUnsafeBufferPointer { w in
-            la.gemm(m: batch, n: n, k: inputSize, a: input, lda: inputSize, b: w.baseAddress!, ldb: n,
-                    beta: 0, c: output, ldc: n)
+            let w = w.baseAddress!
+            if let scratch, sparse {
+                let parts = scratch.inputNonZeros * n >= 1 << 18 ? la.threads : 1
+                let ranges = splitRange(n, parts: parts, granule: 64)
+                let ptrs = UncheckedSendable((input, w, output))
+                la.pool.run(ranges.count) { part in
+                    let (x, w, y) = ptrs.value
+                    rk_sparse_forward(batch, ranges[part].lowerBound, ranges[part].upperBound,
+                                      scratch.rowStart.pointer, scratch.index.pointer, x, k, w, n, y, n)
+                }
+            } else {
+                la.gemm(m: batch, n: n, k: k, a: input, lda: k, b: w, ldb: n, beta: 0, c: output, ldc: n)
+            }
         }
         bias.withUnsafeBufferPointer { b in
-            for r in 0..<batch {
-                let row = output + r * n
-                if activation == .rectifier {
-                    for j in 0..<n {
-                        let z = row[j] + b[j]
-                        row[j] = z > 0 ? z : (z.isNaN ? z : 0)
-                    }
-                } else {
-                    for j in 0..<n { row[j] += b[j] }
-                    activation.apply(row, count: n)
+            withSigns { s in
+                for r in 0..<batch {
+                    Elementwise.biasActivation(output + r * n, bias: b.baseAddress!, signs: s, count: n, activation: activation)
                 }
             }
         }
-        if let signs { Self.multiplyRows(output, rows: batch, by: signs) }
     }
 
     /// Back-propagates through the layer and hands its gradient to `optimizer`.
@@ -71,42 +90,86 @@ public struct DenseLayer: Equatable, Sendable {
     /// On entry `delta` holds ∂loss/∂output (`batch x outputSize`); on exit it holds ∂loss/∂z,
     /// z = input · W + b, including the L1 term `l1 * mean over the batch of Σ|output|`.
     /// When `inputGradient` is given it receives ∂loss/∂input, computed with the weights as they
-    /// were before the update.
+    /// were before the update. `inputZerosAreInactive` says that the layer below has zero
+    /// derivative wherever its output is zero (a rectifier), so ∂loss/∂input is only needed at
+    /// non-zero inputs; together with plain SGD and a `scratch` from `forward`, that lets the
+    /// fused sparse kernel compute the input gradient and the update in one pass over the
+    /// weight rows of the non-zero inputs.
     public mutating func backward<O: Optimizer>(
         input: UnsafePointer<Float>, output: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>,
         inputGradient: UnsafeMutablePointer<Float>?, batch: Int, l1: Float, layerIndex: Int,
-        optimizer: inout O, using la: LinearAlgebra
+        optimizer: inout O, using la: LinearAlgebra,
+        scratch: SparseScratch? = nil, inputZerosAreInactive: Bool = false
     ) {
-        let n = outputSize
-        let l1PerSample = l1 / Float(batch)
-        let act = activation
-        let noSigns = [Float]()
-        (signs ?? noSigns).withUnsafeBufferPointer { s in
-            let hasSigns = !s.isEmpty
-            for idx in 0..<(batch * n) {
-                let j = idx % n
-                let sign: Float = hasSigns ? s[j] : 1
-                let a = output[idx] * sign  // undo the sign trick: a = f(z)
-                var g = delta[idx] * sign
-                if l1PerSample != 0 { g += a > 0 ? l1PerSample : (a < 0 ? -l1PerSample : 0) }
-                delta[idx] = g * act.derivative(output: a)
+        let (k, n) = (inputSize, outputSize)
+        withSigns { s in
+            for r in 0..<batch {
+                Elementwise.activationGradient(delta + r * n, output: output + r * n, signs: s,
+                                               count: n, l1PerSample: l1 / Float(batch), activation: activation)
             }
+        }
+        if let rate = optimizer.fusedSGDRate, let scratch, scratch.inputNonZeros >= 0,
+           inputGradient == nil || inputZerosAreInactive,
+           la.sparsity.sparseBackward(batch: batch, k: k, nonZeros: scratch.inputNonZeros) {
+            sparseBackwardAndUpdate(input: input, delta: delta, inputGradient: inputGradient, batch: batch,
+                                    rate: rate, using: la)
+            return
         }
         if let inputGradient {
             weights.storage.withUnsafeBufferPointer { w in
-                la.gemm(transB: true, m: batch, n: inputSize, k: n, a: delta, lda: n, b: w.baseAddress!, ldb: n,
-                        beta: 0, c: inputGradient, ldc: inputSize)
+                la.gemm(transB: true, m: batch, n: k, k: n, a: delta, lda: n, b: w.baseAddress!, ldb: n,
+                        beta: 0, c: inputGradient, ldc: k)
             }
         }
         optimizer.update(&self, index: layerIndex, input: input, delta: UnsafePointer(delta), batch: batch, using: la)
     }
 
-    static func multiplyRows(_ m: UnsafeMutablePointer<Float>, rows: Int, by v: [Float]) {
-        v.withUnsafeBufferPointer { v in
-            for r in 0..<rows {
-                let row = m + r * v.count
-                for j in 0..<v.count { row[j] *= v[j] }
+    /// Calls `body` with a pointer to the sign mask, or nil without the sign trick.
+    func withSigns<R>(_ body: (UnsafePointer<Float>?) -> R) -> R {
+        guard let signs else { return body(nil) }
+        return signs.withUnsafeBufferPointer { body($0.baseAddress) }
+    }
+
+    /// Plain SGD through the fused sparse kernel: only weight rows of non-zero inputs are read,
+    /// updated, and used for the input gradient. Rows are split between threads.
+    mutating func sparseBackwardAndUpdate(input: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>,
+                                          inputGradient: UnsafeMutablePointer<Float>?, batch: Int, rate: Float,
+                                          using la: LinearAlgebra) {
+        let (k, n) = (inputSize, outputSize)
+        weights.storage.withUnsafeMutableBufferPointer { w in
+            let parts = k * n >= 1 << 17 ? la.threads : 1
+            let ranges = splitRange(k, parts: parts, granule: 8)
+            let ptrs = UncheckedSendable((input, UnsafePointer(delta), w.baseAddress!, inputGradient))
+            la.pool.run(ranges.count) { part in
+                let (x, dy, w, dx) = ptrs.value
+                let status = rk_sparse_backward(batch, n, ranges[part].lowerBound, ranges[part].upperBound,
+                                                x, k, dy, n, w, n, dx, k, -rate)
+                precondition(status == 0, "fused sparse backward needs a batch of at most 256")
             }
         }
+        bias.withUnsafeMutableBufferPointer { b in
+            for r in 0..<batch {
+                let row = delta + r * n
+                for j in 0..<n { b[j] -= rate * row[j] }
+            }
+        }
+    }
+}
+
+/// Per-layer buffers of the sparse path: the batch's non-zero inputs in CSR form, and their
+/// count (from `forward`, for `backward`).
+public final class SparseScratch: @unchecked Sendable {
+    /// Largest batch the buffers hold.
+    public let capacity: Int
+    let rowStart: AlignedBuffer<Int32>
+    let index: AlignedBuffer<Int32>
+    /// Non-zero entries of the last input seen by `forward`, or -1 when not counted.
+    public internal(set) var inputNonZeros = -1
+
+    /// Buffers for batches of up to `capacity` rows of `inputSize` inputs.
+    public init(capacity: Int, inputSize: Int) {
+        self.capacity = capacity
+        rowStart = AlignedBuffer(count: capacity + 1)
+        index = AlignedBuffer(count: capacity * inputSize)
     }
 }

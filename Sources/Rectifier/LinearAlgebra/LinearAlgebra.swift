@@ -10,7 +10,7 @@ import Darwin
 /// A `LinearAlgebra` value is passed to everything that multiplies matrices; there is no global
 /// switch. `LinearAlgebra.automatic` picks BLAS when one is installed, unless the environment
 /// variable `RECTIFIER_GEMM=builtin` asks for the built-in kernel. `RECTIFIER_THREADS=n` sets
-/// the thread count (default: all cores).
+/// the thread count (default: all cores); `RECTIFIER_SPARSE=off` disables the sparse kernels.
 public struct LinearAlgebra: Sendable, CustomStringConvertible {
     /// A GEMM implementation.
     public enum Backend: String, Sendable, Codable, CaseIterable {
@@ -24,7 +24,26 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
     public let backend: Backend
     /// Threads used for large products.
     public let threads: Int
+    /// When layers use the sparse kernels instead of dense products.
+    public var sparsity: SparsityPolicy = .automatic
+    /// Threads for the built-in kernels' parallel regions.
+    public let pool: ThreadPool
     let blas: BLASLibrary?
+
+    init(backend: Backend, threads: Int, blas: BLASLibrary?) {
+        self.backend = backend
+        self.threads = max(1, threads)
+        self.blas = blas
+        pool = ThreadPool.shared(threads: self.threads)
+        if environment("RECTIFIER_SPARSE")?.lowercased() == "off" { sparsity = .never }
+    }
+
+    /// The same backend with another sparsity policy.
+    public func with(sparsity: SparsityPolicy) -> LinearAlgebra {
+        var copy = self
+        copy.sparsity = sparsity
+        return copy
+    }
 
     /// Products smaller than this many multiply-adds run on one thread: below it, waking a
     /// second thread costs more than it saves.
@@ -57,11 +76,12 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
 
     /// One line for logs: backend, library and threads.
     public var description: String {
+        let tail = "\(threads) thread\(threads == 1 ? "" : "s")" + (sparsity.enabled ? "" : ", sparse kernels off")
         switch backend {
-        case .blas: return "BLAS \(blas?.description ?? "?"), \(threads) thread\(threads == 1 ? "" : "s")"
+        case .blas: return "BLAS \(blas?.description ?? "?"), " + tail
         case .builtin:
             let isa = rk_cpu_has_avx2_fma() != 0 ? "AVX2+FMA" : "portable"
-            return "built-in GEMM (\(isa)), \(threads) thread\(threads == 1 ? "" : "s")"
+            return "built-in GEMM (\(isa)), " + tail
         }
     }
 
@@ -84,7 +104,7 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
         let splitColumns = n >= m
         let ranges = splitRange(splitColumns ? n : m, parts: parts, granule: splitColumns ? 16 : 6)
         let ptrs = UncheckedSendable((a, b, c))
-        parallelFor(ranges.count) { part in
+        pool.run(ranges.count) { part in
             let (a, b, c) = ptrs.value
             let r = ranges[part]
             let status: Int32

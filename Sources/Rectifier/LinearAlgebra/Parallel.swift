@@ -1,15 +1,50 @@
-import Dispatch
+import CKernels
+import Synchronization
 
-/// Runs `body(part)` for `part` in `0..<parts` on up to `parts` threads and waits for all.
-/// With one part it runs inline, so single-threaded callers pay nothing.
-@inline(__always)
-func parallelFor(_ parts: Int, _ body: (Int) -> Void) {
-    if parts <= 1 {
-        body(0)
-    } else {
+/// A fork-join pool of threads for the parallel parts of a training step (GEMM slabs, sparse
+/// kernel row ranges). Regions last microseconds, so workers spin briefly between them instead
+/// of going back to sleep (see `Sources/CKernels/pool.c`).
+///
+/// Pools are shared per thread count for the life of the process: they hold threads, not
+/// training state.
+public final class ThreadPool: @unchecked Sendable {
+    /// Threads in all, the caller included.
+    public let threads: Int
+    private let pool: OpaquePointer?
+
+    private init(threads: Int) {
+        self.threads = threads
+        pool = threads > 1 ? rk_pool_create(Int32(threads)) : nil
+    }
+
+    deinit { rk_pool_destroy(pool) }
+
+    private static let pools = Mutex<[Int: ThreadPool]>([:])
+
+    /// The process-wide pool with `threads` threads.
+    public static func shared(threads: Int) -> ThreadPool {
+        pools.withLock { pools in
+            if let p = pools[threads] { return p }
+            let p = ThreadPool(threads: threads)
+            pools[threads] = p
+            return p
+        }
+    }
+
+    /// Runs `body(part)` for every part in `0..<parts` and waits for all; with one part, or one
+    /// thread, runs inline.
+    public func run(_ parts: Int, _ body: (Int) -> Void) {
+        if parts <= 1 || pool == nil {
+            for part in 0..<max(parts, 0) { body(part) }
+            return
+        }
         withoutActuallyEscaping(body) { body in
-            let box = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: parts) { box.value($0) }
+            var task = body
+            withUnsafeMutablePointer(to: &task) { context in
+                rk_pool_run(pool, parts, { context, part in
+                    context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(part)
+                }, context)
+            }
         }
     }
 }
@@ -30,7 +65,7 @@ func splitRange(_ count: Int, parts: Int, granule: Int) -> [Range<Int>] {
     return out
 }
 
-/// Wraps a value that is safe to share across the threads of one `parallelFor` call: raw
+/// Wraps a value that is safe to share across the threads of one parallel region: raw
 /// pointers into buffers whose parts are written by disjoint threads.
 struct UncheckedSendable<T>: @unchecked Sendable {
     let value: T

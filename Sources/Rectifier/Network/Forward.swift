@@ -6,7 +6,7 @@ extension Network {
         precondition(batch <= workspace.capacity, "batch larger than the workspace")
         var x = input
         for (l, layer) in layers.enumerated() {
-            layer.forward(x, batch: batch, into: workspace.outputs[l].pointer, using: la)
+            layer.forward(x, batch: batch, into: workspace.outputs[l].pointer, using: la, scratch: workspace.sparse[l])
             x = UnsafePointer(workspace.outputs[l].pointer)
         }
     }
@@ -54,7 +54,8 @@ extension Network {
             layers[l].backward(
                 input: input, output: workspace.outputs[l].pointer, delta: workspace.deltas[l].pointer,
                 inputGradient: l == 0 ? nil : workspace.deltas[l - 1].pointer, batch: batch,
-                l1: l == top ? 0 : l1, layerIndex: l, optimizer: &optimizer, using: la)
+                l1: l == top ? 0 : l1, layerIndex: l, optimizer: &optimizer, using: la,
+                scratch: workspace.sparse[l], inputZerosAreInactive: l > 0 && layers[l - 1].activation == .rectifier)
         }
         return StepResult(lossSum: loss.lossSum, penalty: penalty, correct: loss.correct)
     }

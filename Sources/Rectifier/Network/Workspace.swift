@@ -9,7 +9,12 @@ public struct Workspace {
     public let deltas: [FloatBuffer]
     /// Labels of the current batch.
     public let labels: UnsafeMutableBufferPointer<Int32>
-    private let labelStorage: FloatBuffer  // Int32 and Float have the same size and alignment
+    private let labelStorage: AlignedBuffer<Int32>
+    /// Per layer: buffers for the sparse kernels (small batches only, else nil).
+    public let sparse: [SparseScratch?]
+
+    /// Largest batch for which workspaces carry sparse-kernel buffers.
+    public static let sparseCapacityLimit = 256
 
     /// Buffers for `network` at batches of up to `capacity` rows.
     public init(for network: Network, capacity: Int) {
@@ -17,9 +22,10 @@ public struct Workspace {
         self.capacity = capacity
         outputs = network.layers.map { FloatBuffer(count: capacity * $0.outputSize) }
         deltas = network.layers.map { FloatBuffer(count: capacity * $0.outputSize) }
-        labelStorage = FloatBuffer(count: capacity)
-        labels = UnsafeMutableBufferPointer(
-            start: UnsafeMutableRawPointer(labelStorage.pointer).bindMemory(to: Int32.self, capacity: capacity),
-            count: capacity)
+        labelStorage = AlignedBuffer(count: capacity)
+        labels = labelStorage.buffer
+        sparse = network.layers.map {
+            capacity <= Self.sparseCapacityLimit ? SparseScratch(capacity: capacity, inputSize: $0.inputSize) : nil
+        }
     }
 }

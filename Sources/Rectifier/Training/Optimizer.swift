@@ -8,6 +8,14 @@ public protocol Optimizer {
     /// delta (∂loss/∂z) is `batch x layer.outputSize`.
     mutating func update(_ layer: inout DenseLayer, index: Int, input: UnsafePointer<Float>,
                          delta: UnsafePointer<Float>, batch: Int, using la: LinearAlgebra)
+
+    /// η when the update is exactly W ← W - η ∇W (plain SGD), so that layers may apply it
+    /// inside their own kernels; nil otherwise.
+    var fusedSGDRate: Float? { get }
+}
+
+extension Optimizer {
+    public var fusedSGDRate: Float? { nil }
 }
 
 /// Minibatch stochastic gradient descent with a constant learning rate and optional momentum.
@@ -20,6 +28,8 @@ public struct SGD: Optimizer, Sendable {
     public private(set) var weightVelocity: [Matrix]
     /// Bias velocities (momentum only), one per layer.
     public private(set) var biasVelocity: [[Float]]
+
+    public var fusedSGDRate: Float? { momentum == 0 ? learningRate : nil }
 
     /// SGD for `network`'s layers.
     public init(learningRate: Float, momentum: Float = 0, for network: Network) {

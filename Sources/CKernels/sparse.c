@@ -1,0 +1,182 @@
+/* Kernels that visit only the non-zero inputs of a layer. With rectifier units most hidden
+ * activations are exactly zero, and most MNIST pixels are too; a row of W whose input is zero
+ * contributes nothing to the output, receives no gradient and needs no update.
+ *
+ * Bodies are written once with GCC/Clang vector types and compiled twice: for AVX2+FMA and
+ * for the baseline ISA; the right one is chosen at run time. */
+#include "CKernels.h"
+
+#include <string.h>
+
+typedef float v8 __attribute__((vector_size(32)));
+typedef float v8u __attribute__((vector_size(32), aligned(4))); /* unaligned access */
+
+#define LOAD(p) (*(const v8u *)(p))
+#define STORE(p, v) (*(v8u *)(p) = (v))
+
+long rk_csr_build(long m, long k, const float *x, long ldx, int *row_start, int *index) {
+    long nnz = 0;
+    for (long b = 0; b < m; b++) {
+        row_start[b] = (int)nnz;
+        const float *row = x + b * ldx;
+        for (long i = 0; i < k; i++)
+            if (row[i] != 0.0f) index[nnz++] = (int)i;
+    }
+    row_start[m] = (int)nnz;
+    return nnz;
+}
+
+/* ---- forward ---- */
+
+static inline __attribute__((always_inline)) void forward_body(
+    long m, long n_begin, long n_end, const int *row_start, const int *index,
+    const float *x, long ldx, const float *w, long ldw, float *y, long ldy) {
+    long j = n_begin;
+    /* 64-column blocks: eight independent accumulators hide the FMA latency. */
+    for (; j + 64 <= n_end; j += 64) {
+        for (long b = 0; b < m; b++) {
+            const float *xb = x + b * ldx;
+            v8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0};
+            for (int p = row_start[b]; p < row_start[b + 1]; p++) {
+                int i = index[p];
+                const float *wr = w + (long)i * ldw + j;
+                float s = xb[i];
+                a0 += s * LOAD(wr);      a1 += s * LOAD(wr + 8);
+                a2 += s * LOAD(wr + 16); a3 += s * LOAD(wr + 24);
+                a4 += s * LOAD(wr + 32); a5 += s * LOAD(wr + 40);
+                a6 += s * LOAD(wr + 48); a7 += s * LOAD(wr + 56);
+            }
+            float *yr = y + b * ldy + j;
+            STORE(yr, a0);      STORE(yr + 8, a1);  STORE(yr + 16, a2); STORE(yr + 24, a3);
+            STORE(yr + 32, a4); STORE(yr + 40, a5); STORE(yr + 48, a6); STORE(yr + 56, a7);
+        }
+    }
+    for (; j + 8 <= n_end; j += 8) {
+        for (long b = 0; b < m; b++) {
+            const float *xb = x + b * ldx;
+            v8 a = {0};
+            for (int p = row_start[b]; p < row_start[b + 1]; p++) {
+                int i = index[p];
+                float s = xb[i];
+                a += s * LOAD(w + (long)i * ldw + j);
+            }
+            STORE(y + b * ldy + j, a);
+        }
+    }
+    for (; j < n_end; j++) {
+        for (long b = 0; b < m; b++) {
+            const float *xb = x + b * ldx;
+            float a = 0;
+            for (int p = row_start[b]; p < row_start[b + 1]; p++) a += xb[index[p]] * w[(long)index[p] * ldw + j];
+            y[b * ldy + j] = a;
+        }
+    }
+}
+
+/* ---- backward + update ---- */
+
+static inline __attribute__((always_inline)) float dot_body(long n, const float *a, const float *b) {
+    v8 s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
+    long j = 0;
+    for (; j + 32 <= n; j += 32) {
+        s0 += LOAD(a + j) * LOAD(b + j);
+        s1 += LOAD(a + j + 8) * LOAD(b + j + 8);
+        s2 += LOAD(a + j + 16) * LOAD(b + j + 16);
+        s3 += LOAD(a + j + 24) * LOAD(b + j + 24);
+    }
+    for (; j + 8 <= n; j += 8) s0 += LOAD(a + j) * LOAD(b + j);
+    v8 s = (s0 + s1) + (s2 + s3);
+    float r = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+    for (; j < n; j++) r += a[j] * b[j];
+    return r;
+}
+
+enum { MAX_FUSED_BATCH = 256 };
+
+static inline __attribute__((always_inline)) void backward_body(
+    long m, long n, long row_begin, long row_end, const float *x, long ldx,
+    const float *dy, long lddy, float *w, long ldw, float *dx, long lddx, float alpha) {
+    int active[MAX_FUSED_BATCH];
+    float coef[MAX_FUSED_BATCH];
+    for (long i = row_begin; i < row_end; i++) {
+        int count = 0;
+        for (long b = 0; b < m; b++) {
+            float v = x[b * ldx + i];
+            if (v != 0.0f) {
+                active[count] = (int)b;
+                coef[count] = alpha * v;
+                count++;
+            }
+        }
+        float *wi = w + i * ldw;
+        if (dx) {
+            for (long b = 0; b < m; b++) dx[b * lddx + i] = 0.0f;
+            for (int t = 0; t < count; t++) dx[active[t] * lddx + i] = dot_body(n, dy + active[t] * lddy, wi);
+        }
+        if (count == 0) continue;
+        long j = 0;
+        for (; j + 32 <= n; j += 32) {
+            v8 w0 = LOAD(wi + j), w1 = LOAD(wi + j + 8), w2 = LOAD(wi + j + 16), w3 = LOAD(wi + j + 24);
+            for (int t = 0; t < count; t++) {
+                const float *d = dy + active[t] * lddy + j;
+                float c = coef[t];
+                w0 += c * LOAD(d);      w1 += c * LOAD(d + 8);
+                w2 += c * LOAD(d + 16); w3 += c * LOAD(d + 24);
+            }
+            STORE(wi + j, w0); STORE(wi + j + 8, w1); STORE(wi + j + 16, w2); STORE(wi + j + 24, w3);
+        }
+        for (; j < n; j++) {
+            float v = wi[j];
+            for (int t = 0; t < count; t++) v += coef[t] * dy[active[t] * lddy + j];
+            wi[j] = v;
+        }
+    }
+}
+
+/* ---- dispatch: one copy of each body per instruction set ---- */
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma")))
+static void forward_avx2(long m, long nb, long ne, const int *rs, const int *ix, const float *x, long ldx,
+                         const float *w, long ldw, float *y, long ldy) {
+    forward_body(m, nb, ne, rs, ix, x, ldx, w, ldw, y, ldy);
+}
+__attribute__((target("avx2,fma")))
+static void backward_avx2(long m, long n, long rb, long re, const float *x, long ldx, const float *dy, long lddy,
+                          float *w, long ldw, float *dx, long lddx, float alpha) {
+    backward_body(m, n, rb, re, x, ldx, dy, lddy, w, ldw, dx, lddx, alpha);
+}
+#endif
+
+static void forward_portable(long m, long nb, long ne, const int *rs, const int *ix, const float *x, long ldx,
+                             const float *w, long ldw, float *y, long ldy) {
+    forward_body(m, nb, ne, rs, ix, x, ldx, w, ldw, y, ldy);
+}
+static void backward_portable(long m, long n, long rb, long re, const float *x, long ldx, const float *dy, long lddy,
+                              float *w, long ldw, float *dx, long lddx, float alpha) {
+    backward_body(m, n, rb, re, x, ldx, dy, lddy, w, ldw, dx, lddx, alpha);
+}
+
+void rk_sparse_forward(long m, long n_begin, long n_end, const int *row_start, const int *index,
+                       const float *x, long ldx, const float *w, long ldw, float *y, long ldy) {
+#if defined(__x86_64__)
+    if (rk_cpu_has_avx2_fma()) {
+        forward_avx2(m, n_begin, n_end, row_start, index, x, ldx, w, ldw, y, ldy);
+        return;
+    }
+#endif
+    forward_portable(m, n_begin, n_end, row_start, index, x, ldx, w, ldw, y, ldy);
+}
+
+int rk_sparse_backward(long m, long n, long row_begin, long row_end, const float *x, long ldx,
+                       const float *dy, long lddy, float *w, long ldw, float *dx, long lddx, float alpha) {
+    if (m > MAX_FUSED_BATCH) return -1;
+#if defined(__x86_64__)
+    if (rk_cpu_has_avx2_fma()) {
+        backward_avx2(m, n, row_begin, row_end, x, ldx, dy, lddy, w, ldw, dx, lddx, alpha);
+        return 0;
+    }
+#endif
+    backward_portable(m, n, row_begin, row_end, x, ldx, dy, lddy, w, ldw, dx, lddx, alpha);
+    return 0;
+}

@@ -1,0 +1,162 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Speed of the paper's network (784-1000-1000-1000-10, plain SGD), measured like the PyTorch
+/// peer script in `../shared/bench/torch_mlp.py`: training examples per second over a fixed
+/// time from a fresh network (shuffling and batch gathering included), then inference
+/// examples per second on the test set, one example at a time and 1000 at a time.
+public struct ThroughputBenchmark: Sendable {
+    public var hiddenSizes = [1000, 1000, 1000]
+    public var activation = Activation.rectifier
+    public var learningRate: Float = 0.01
+    /// L1 coefficient during the timed training (the peer's throughput runs use 0).
+    public var l1: Float = 0
+    public var seed: UInt64 = 1234
+    /// Seconds of training per batch size.
+    public var trainSeconds = 10.0
+    /// Test examples timed one at a time (per repetition).
+    public var inferenceSingles = 10_000
+    /// Repetitions of each inference measurement (the median is reported).
+    public var repetitions = 3
+
+    public init() {}
+
+    /// Training throughput at one batch size.
+    public struct Training: Codable, Sendable {
+        public var batch: Int
+        public var samplesPerSecond: Double
+        public var samples: Int
+        public var seconds: Double
+        /// Mean exact sparsity of the hidden layers on (up to 1000 examples of) the test set
+        /// after this training.
+        public var hiddenSparsity: Double
+    }
+
+    /// Inference throughput at one batch size and path.
+    public struct Inference: Codable, Sendable {
+        public var batch: Int
+        /// `dense` (GEMM only) or `sparse` (sparse kernels where the policy picks them).
+        public var path: String
+        public var samplesPerSecond: Double
+        public var repetitions: [Double]
+    }
+
+    /// Trains a fresh network at `batch` for `trainSeconds`; returns the measurement and the network.
+    public func training(batch: Int, data: DataSplits, using la: LinearAlgebra) -> (Training, Network) {
+        var rng = RandomSource(seed: seed)
+        let arch = Architecture(inputSize: data.train.featureCount, hiddenSizes: hiddenSizes, classes: data.train.classes,
+                                activation: activation)
+        var net = Network(arch, rng: &rng)
+        var sgd = SGD(learningRate: learningRate, for: net)
+        let ws = Workspace(for: net, capacity: batch)
+        let width = data.train.featureCount
+        let input = FloatBuffer(count: batch * width)
+        var order = Array(0..<data.train.count)
+        var orderRNG = rng.derived("order")
+        let clock = ContinuousClock()
+        var samples = 0
+        var position = data.train.count
+        let start = clock.now
+        data.train.features.storage.withUnsafeBufferPointer { x in
+            while (clock.now - start).seconds < trainSeconds {
+                if position + batch > data.train.count {
+                    orderRNG.shuffle(&order)
+                    position = 0
+                }
+                for r in 0..<batch {
+                    let i = order[position + r]
+                    (input.pointer + r * width).update(from: x.baseAddress! + i * width, count: width)
+                    ws.labels[r] = data.train.labels[i]
+                }
+                net.trainStep(input.pointer, batch: batch, l1: l1, optimizer: &sgd, workspace: ws, using: la)
+                position += batch
+                samples += batch
+            }
+        }
+        let seconds = (clock.now - start).seconds
+        let sparsity = net.evaluate(data.test.slice(0..<min(1000, data.test.count)), using: la).meanSparsity
+        return (Training(batch: batch, samplesPerSecond: Double(samples) / seconds, samples: samples, seconds: seconds,
+                         hiddenSparsity: sparsity), net)
+    }
+
+    /// Forward passes over the test set at `batch`, with or without the sparse kernels.
+    public func inference(_ net: Network, batch: Int, sparse: Bool, test: Dataset, using la: LinearAlgebra) -> Inference {
+        let la = la.with(sparsity: sparse ? .automatic : .never)
+        let ws = Workspace(for: net, capacity: batch)
+        let n = batch == 1 ? min(inferenceSingles, test.count) : test.count - test.count % batch
+        let width = test.featureCount
+        let clock = ContinuousClock()
+        var rates: [Double] = []
+        test.features.storage.withUnsafeBufferPointer { x in
+            net.forward(x.baseAddress!, batch: batch, workspace: ws, using: la)  // warm-up
+            for _ in 0..<repetitions {
+                let start = clock.now
+                for s in stride(from: 0, to: n, by: batch) {
+                    net.forward(x.baseAddress! + s * width, batch: batch, workspace: ws, using: la)
+                }
+                rates.append(Double(n) / (clock.now - start).seconds)
+            }
+        }
+        return Inference(batch: batch, path: sparse ? "sparse" : "dense", samplesPerSecond: median(rates), repetitions: rates)
+    }
+}
+
+/// GEMM throughput at the paper's shapes.
+public struct GEMMBenchmark: Sendable {
+    /// (m, k, n): C[m x n] = A[m x k] B[k x n].
+    public static let paperShapes = [(1000, 1000, 1000), (100, 1000, 1000), (10, 784, 1000)]
+
+    public struct Result: Codable, Sendable {
+        public var backend: String
+        public var shape: String
+        public var gflops: Double
+        public var repetitions: [Double]
+    }
+
+    public var repetitions = 5
+    /// Each repetition repeats the product until it lasts this long.
+    public var minSeconds = 0.3
+
+    public init() {}
+
+    /// GFLOP/s (2mkn per product) of `la` at `m x k x n`, median over repetitions.
+    public func measure(_ la: LinearAlgebra, m: Int, k: Int, n: Int) -> Result {
+        let a = FloatBuffer(count: m * k), b = FloatBuffer(count: k * n), c = FloatBuffer(count: m * n)
+        var rng = RandomSource(seed: 1)
+        for i in 0..<(m * k) { a.pointer[i] = rng.nextUnitFloat() }
+        for i in 0..<(k * n) { b.pointer[i] = rng.nextUnitFloat() }
+        let product = { la.gemm(m: m, n: n, k: k, a: a.pointer, lda: k, b: b.pointer, ldb: n, c: c.pointer, ldc: n) }
+        let clock = ContinuousClock()
+        product()
+        let once = clock.measure { product() }.seconds
+        let inner = max(1, Int(minSeconds / max(once, 1e-7)))
+        var rates: [Double] = []
+        for _ in 0..<repetitions {
+            let t = clock.measure { for _ in 0..<inner { product() } }.seconds
+            rates.append(2 * Double(m * k * n) * Double(inner) / t / 1e9)
+        }
+        return Result(backend: la.backend.rawValue, shape: "\(m)x\(k)x\(n)", gflops: median(rates), repetitions: rates)
+    }
+}
+
+/// Peak resident memory of this process, in bytes.
+public func peakResidentBytes() -> Int {
+    var usage = rusage()
+    #if os(macOS)
+    getrusage(RUSAGE_SELF, &usage)
+    return Int(usage.ru_maxrss)
+    #else
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Int(usage.ru_maxrss) * 1024  // kilobytes on Linux
+    #endif
+}
+
+/// The median of `values` (0 when empty).
+public func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return 0 }
+    let s = values.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}

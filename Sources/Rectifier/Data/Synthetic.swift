@@ -1,0 +1,16 @@
+/// Random data with MNIST's shape, for benchmarks without the real files.
+public enum SyntheticData {
+    /// `train` + `test` random 784-pixel "images" with about 19% non-zero pixels (MNIST's
+    /// density) and uniform random labels over 10 classes. No validation examples beyond 100.
+    public static func mnistShaped(train: Int = 10_000, test: Int = 10_000, seed: UInt64 = 1) -> DataSplits {
+        var rng = RandomSource(seed: seed)
+        func make(_ n: Int, _ name: String) -> Dataset {
+            var pixels = [Float](repeating: 0, count: n * 784)
+            for i in pixels.indices where rng.nextUnitFloat() < 0.19 { pixels[i] = rng.nextUnitFloat() }
+            let labels = (0..<n).map { _ in Int32(rng.nextInt(below: 10)) }
+            return Dataset(name: "synthetic/\(name)", features: Matrix(rows: n, columns: 784, storage: pixels),
+                           labels: labels, classes: 10)
+        }
+        return DataSplits(train: make(train, "train"), validation: make(100, "validation"), test: make(test, "test"))
+    }
+}

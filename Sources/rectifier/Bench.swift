@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import Rectifier
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure training and inference speed of the paper's network, and GEMM GFLOP/s.",
+        discussion: """
+            Trains 784-1000-1000-1000-10 rectifier networks with plain SGD (learning rate 0.01) for a
+            fixed time at each batch size, then times inference on the test set one example at a
+            time and 1000 at a time, with dense products only and with the sparse kernels; then
+            GEMM at the paper's shapes on every available backend. Uses MNIST from --data-dir, or
+            random MNIST-shaped data. --compare reads JSON lines from the PyTorch peer scripts in
+            ../shared/bench (torch_mlp.py, gemm_bench.py) and prints ratios.
+            """)
+
+    @Option(help: ArgumentHelp("MNIST directory (default: random MNIST-shaped data).", valueName: "dir"))
+    var dataDir: String?
+
+    @Option(help: "Seconds of training per batch size.")
+    var seconds: Double = 10
+
+    @Option(help: ArgumentHelp("Training batch sizes, comma-separated.", valueName: "sizes"))
+    var batchSizes: String = "1,10,100"
+
+    @Option(help: "L1 coefficient during timed training (the peer's throughput runs use 0).")
+    var l1: Float = 0
+
+    @Flag(help: "Skip the GEMM measurements.")
+    var skipGemm = false
+
+    @Flag(help: "Skip the inference measurements.")
+    var skipInference = false
+
+    @Option(help: ArgumentHelp("Write the report as JSON to this file.", valueName: "file"))
+    var json: String?
+
+    @Option(help: ArgumentHelp("Peer results (JSON lines) to compare with; repeatable.", valueName: "file"))
+    var compare: [String] = []
+
+    @OptionGroup var compute: ComputeOptions
+
+    func run() throws {
+        guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
+        guard l1 >= 0 else { throw ValidationError("--l1 must be >= 0") }
+        let batches = try parseLayers(batchSizes)
+        let peers = try compare.map(PeerFigures.read)
+        let la = try compute.linearAlgebra()
+        let data = try dataDir.map { try MNIST.load(directory: $0) } ?? SyntheticData.mnistShaped()
+        print("rectifier bench: \(data.train.name), \(la)")
+        var bench = ThroughputBenchmark()
+        bench.trainSeconds = seconds
+        bench.l1 = l1
+        var report = BenchReport(backend: la.description, threads: la.threads, data: data.train.name, l1: l1,
+                                 learningRate: bench.learningRate)
+        var trained: Network?
+        for batch in batches {
+            FileHandle.standardError.write(Data("training at batch \(batch) for \(format(seconds, 0)) s...\n".utf8))
+            let (result, net) = bench.training(batch: batch, data: data, using: la)
+            report.training.append(result)
+            if batch == 10 || trained == nil { trained = net }
+        }
+        if let net = trained, !skipInference {
+            for (batch, sparse) in [(1, false), (1, true), (1000, false), (1000, true)] {
+                report.inference.append(bench.inference(net, batch: batch, sparse: sparse, test: data.test, using: la))
+            }
+        }
+        if !skipGemm {
+            var backends: [LinearAlgebra] = [.builtin(threads: la.threads)]
+            if let blas = LinearAlgebra.systemBLAS(threads: la.threads) { backends.insert(blas, at: 0) }
+            for backend in backends {
+                for (m, k, n) in GEMMBenchmark.paperShapes {
+                    report.gemm.append(GEMMBenchmark().measure(backend, m: m, k: k, n: n))
+                }
+            }
+        }
+        report.peakResidentBytes = peakResidentBytes()
+        print(report.render(peers: peers))
+        if let json { try FileIO.writeJSON(report, to: json) }
+    }
+}
+
+/// Everything `rectifier bench` measured.
+struct BenchReport: Codable {
+    var backend: String
+    var threads: Int
+    var data: String
+    var l1: Float
+    var learningRate: Float
+    var training: [ThroughputBenchmark.Training] = []
+    var inference: [ThroughputBenchmark.Inference] = []
+    var gemm: [GEMMBenchmark.Result] = []
+    var peakResidentBytes = 0
+
+    func render(peers: [PeerFigures]) -> String {
+        func ratio(_ ours: Double, _ theirs: Double?) -> String {
+            guard let theirs, theirs > 0 else { return "" }
+            return format(ours / theirs, 2) + "x"
+        }
+        func peerValue(_ f: (PeerFigures) -> Double?) -> Double? { peers.compactMap(f).max() }
+        let header = ["measurement", "rectifier", "unit"] + (peers.isEmpty ? [] : ["peer", "ratio"])
+        var rows: [[String]] = []
+        func add(_ name: String, _ value: Double, _ unit: String, _ peer: Double?) {
+            rows.append([name, format(value, value < 100 ? 1 : 0), unit]
+                        + (peers.isEmpty ? [] : [peer.map { format($0, $0 < 100 ? 1 : 0) } ?? "", ratio(value, peer)]))
+        }
+        for t in training {
+            add("training, batch \(t.batch) (sparsity \(percent(t.hiddenSparsity)))", t.samplesPerSecond, "samples/s",
+                peerValue { $0.trainingSamplesPerSecond[t.batch] })
+        }
+        for i in inference {
+            add("inference, batch \(i.batch), \(i.path)", i.samplesPerSecond, "samples/s",
+                peerValue { i.batch == 1 ? $0.inferenceBatch1 : (i.batch == 1000 ? $0.inferenceBatch1000 : nil) })
+        }
+        for g in gemm {
+            add("sgemm \(g.shape), \(g.backend)", g.gflops, "GFLOP/s", peerValue { $0.gemmGFLOPS[g.shape] })
+        }
+        let builtinVsBLAS = GEMMBenchmark.paperShapes.compactMap { (m, k, n) -> String? in
+            let shape = "\(m)x\(k)x\(n)"
+            guard let b = gemm.first(where: { $0.shape == shape && $0.backend == "builtin" }),
+                  let o = gemm.first(where: { $0.shape == shape && $0.backend == "blas" }) else { return nil }
+            return "\(shape) \(percent(b.gflops / o.gflops))"
+        }
+        var text = table(header, rows)
+        text += "\npeak resident memory: \(format(Double(peakResidentBytes) / 1_048_576, 0)) MiB"
+        if !builtinVsBLAS.isEmpty { text += "\nbuilt-in GEMM as a fraction of BLAS: " + builtinVsBLAS.joined(separator: ", ") }
+        if !peers.isEmpty { text += "\npeer: " + peers.map(\.description).joined(separator: "; ") }
+        return text
+    }
+}
