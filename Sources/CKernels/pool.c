@@ -14,7 +14,7 @@
 #define CPU_RELAX() ((void)0)
 #endif
 
-enum { SPIN_ITERATIONS = 20000 };
+enum { SPIN_ITERATIONS = 4000 };
 
 struct rk_pool {
     int threads;

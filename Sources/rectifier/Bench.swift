@@ -67,10 +67,13 @@ struct Bench: ParsableCommand {
         }
         if !skipGemm {
             var backends: [LinearAlgebra] = [.builtin(threads: la.threads)]
-            if let blas = LinearAlgebra.systemBLAS(threads: la.threads) { backends.insert(blas, at: 0) }
+            if let blas = LinearAlgebra.systemBLAS(threads: la.threads, minimumDimension: 0) { backends.insert(blas, at: 0) }
             for backend in backends {
                 for (m, k, n) in GEMMBenchmark.paperShapes {
                     report.gemm.append(GEMMBenchmark().measure(backend, m: m, k: k, n: n))
+                }
+                for (m, k, n, ta, tb) in GEMMBenchmark.stepShapes {
+                    report.gemm.append(GEMMBenchmark().measure(backend, m: m, k: k, n: n, transA: ta, transB: tb))
                 }
             }
         }

@@ -19,6 +19,11 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Directory for the run's files (created if missing).", valueName: "run-dir"))
     var out: String?
 
+    func validate() throws {
+        _ = try model.trainingConfig()
+        _ = try compute.linearAlgebra()
+    }
+
     func run() throws {
         let config = try model.trainingConfig()
         let la = try compute.linearAlgebra()

@@ -6,13 +6,14 @@ import Testing
 @Suite struct LinearAlgebraTests {
     static var backends: [LinearAlgebra] {
         var list: [LinearAlgebra] = [.builtin(threads: 1), .builtin(threads: 2), .builtin(threads: 3)]
-        if let blas = LinearAlgebra.systemBLAS(threads: 2) { list.append(blas) }
+        if let blas = LinearAlgebra.systemBLAS(threads: 2, minimumDimension: 0) { list.append(blas) }
+        if let routed = LinearAlgebra.systemBLAS(threads: 2) { list.append(routed) }
         return list
     }
 
     static let shapes: [(m: Int, n: Int, k: Int)] = [
         (1, 1, 1), (1, 17, 5), (7, 1, 3), (5, 13, 300), (6, 16, 256), (13, 33, 257),
-        (31, 47, 19), (40, 1000, 9), (97, 131, 67), (100, 37, 513), (130, 250, 30),
+        (31, 47, 19), (40, 1000, 9), (97, 131, 67), (100, 37, 513), (130, 250, 30), (64, 64, 64), (70, 130, 300),
     ]
 
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])

@@ -109,6 +109,11 @@ public struct GEMMBenchmark: Sendable {
     /// (m, k, n): C[m x n] = A[m x k] B[k x n].
     public static let paperShapes = [(1000, 1000, 1000), (100, 1000, 1000), (10, 784, 1000)]
 
+    /// The three products of an SGD step on a 1000x1000 layer at batch 10: forward x·W,
+    /// input gradient δ·Wᵀ, weight gradient xᵀ·δ (as (m, k, n, transA, transB)).
+    public static let stepShapes = [(10, 1000, 1000, false, false), (10, 1000, 1000, false, true),
+                                    (1000, 10, 1000, true, false)]
+
     public struct Result: Codable, Sendable {
         public var backend: String
         public var shape: String
@@ -123,12 +128,15 @@ public struct GEMMBenchmark: Sendable {
     public init() {}
 
     /// GFLOP/s (2mkn per product) of `la` at `m x k x n`, median over repetitions.
-    public func measure(_ la: LinearAlgebra, m: Int, k: Int, n: Int) -> Result {
+    public func measure(_ la: LinearAlgebra, m: Int, k: Int, n: Int, transA: Bool = false, transB: Bool = false) -> Result {
         let a = FloatBuffer(count: m * k), b = FloatBuffer(count: k * n), c = FloatBuffer(count: m * n)
         var rng = RandomSource(seed: 1)
         for i in 0..<(m * k) { a.pointer[i] = rng.nextUnitFloat() }
         for i in 0..<(k * n) { b.pointer[i] = rng.nextUnitFloat() }
-        let product = { la.gemm(m: m, n: n, k: k, a: a.pointer, lda: k, b: b.pointer, ldb: n, c: c.pointer, ldc: n) }
+        let product = {
+            la.gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a.pointer, lda: transA ? m : k,
+                    b: b.pointer, ldb: transB ? k : n, c: c.pointer, ldc: n)
+        }
         let clock = ContinuousClock()
         product()
         let once = clock.measure { product() }.seconds
@@ -138,7 +146,8 @@ public struct GEMMBenchmark: Sendable {
             let t = clock.measure { for _ in 0..<inner { product() } }.seconds
             rates.append(2 * Double(m * k * n) * Double(inner) / t / 1e9)
         }
-        return Result(backend: la.backend.rawValue, shape: "\(m)x\(k)x\(n)", gflops: median(rates), repetitions: rates)
+        let shape = "\(m)x\(k)x\(n)" + (transA ? " Aᵀ" : "") + (transB ? " Bᵀ" : "")
+        return Result(backend: la.backend.rawValue, shape: shape, gflops: median(rates), repetitions: rates)
     }
 }
 

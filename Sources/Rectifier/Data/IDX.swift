@@ -30,8 +30,9 @@ public struct IDXArray: Equatable, Sendable {
         return try parse(file, path: path, limit: limit)
     }
 
-    /// Parses the bytes of an uncompressed IDX file; `path` names it in errors.
-    public static func parse(_ file: [UInt8], path: String, limit: Int = FileIO.defaultSizeLimit) throws -> IDXArray {
+    /// Parses the bytes of an uncompressed IDX file; `path` names it in errors. The bytes are
+    /// taken over (the header is removed in place, no copy of the data).
+    public static func parse(_ file: consuming [UInt8], path: String, limit: Int = FileIO.defaultSizeLimit) throws -> IDXArray {
         guard file.count >= 4 else { throw FileError(path, "truncated: \(file.count) bytes, too short for an IDX header") }
         guard file[0] == 0, file[1] == 0 else {
             let magic = file[0..<4].map { String($0, radix: 16) }.joined(separator: " ")
@@ -66,7 +67,9 @@ public struct IDXArray: Equatable, Sendable {
         guard payload == total else {
             throw FileError(path, "\(payload - total) unexpected bytes after the \(total) declared by the header")
         }
-        return IDXArray(shape: shape, bytes: Array(file[headerSize...]))
+        var data = file
+        data.removeFirst(headerSize)
+        return IDXArray(shape: shape, bytes: data)
     }
 
     /// The bytes of this array as an uncompressed IDX file.

@@ -15,15 +15,17 @@ public enum MNIST {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw FileError(directory, "no such directory (expected the four MNIST IDX files in it)")
         }
-        let full = try loadPair(directory, files.trainImages, files.trainLabels, name: "train")
-        let test = try loadPair(directory, files.testImages, files.testLabels, name: "test")
-        guard validationSize >= 0, validationSize < full.count else {
-            throw UsageError("a validation set of \(validationSize) does not fit \(full.count) training images")
+        let (trainImages, trainLabels) = try loadPair(directory, files.trainImages, files.trainLabels)
+        let count = trainLabels.count
+        guard validationSize >= 0, validationSize < count else {
+            throw UsageError("a validation set of \(validationSize) does not fit \(count) training images")
         }
-        let cut = full.count - validationSize
-        return DataSplits(train: full.slice(0..<cut, name: "mnist/train"),
-                          validation: full.slice(cut..<full.count, name: "mnist/validation"),
-                          test: Dataset(name: "mnist/test", features: test.features, labels: test.labels, classes: 10))
+        let cut = count - validationSize
+        let train = dataset(trainImages, trainLabels, 0..<cut, name: "mnist/train")
+        let validation = dataset(trainImages, trainLabels, cut..<count, name: "mnist/validation")
+        let (testImages, testLabels) = try loadPair(directory, files.testImages, files.testLabels)
+        return DataSplits(train: train, validation: validation,
+                          test: dataset(testImages, testLabels, 0..<testLabels.count, name: "mnist/test"))
     }
 
     /// The MNIST subset shipped inside the package: 5,000 training, 1,000 validation and 2,000
@@ -45,7 +47,8 @@ public enum MNIST {
         throw FileError(directory, "missing MNIST file \(name) (also looked for \(name).gz and \(dotted))")
     }
 
-    static func loadPair(_ directory: String, _ imagesName: String, _ labelsName: String, name: String) throws -> Dataset {
+    /// Reads and cross-checks an images file and its labels file.
+    static func loadPair(_ directory: String, _ imagesName: String, _ labelsName: String) throws -> (IDXArray, IDXArray) {
         let imagesPath = try locate(imagesName, in: directory)
         let labelsPath = try locate(labelsName, in: directory)
         let images = try IDXArray.read(imagesPath)
@@ -62,10 +65,15 @@ public enum MNIST {
         if let bad = labels.bytes.firstIndex(where: { $0 > 9 }) {
             throw FileError(labelsPath, "label \(labels.bytes[bad]) at index \(bad) is not a digit 0-9")
         }
+        return (images, labels)
+    }
+
+    /// Images `range` as a dataset, pixels scaled to [0, 1], converted straight from the bytes.
+    static func dataset(_ images: IDXArray, _ labels: IDXArray, _ range: Range<Int>, name: String) -> Dataset {
+        let d = images.itemSize
         let scale: Float = 1 / 255
-        let pixels = images.bytes.map { Float($0) * scale }
-        return Dataset(name: "mnist/\(name)",
-                       features: Matrix(rows: images.count, columns: images.itemSize, storage: pixels),
-                       labels: labels.bytes.map(Int32.init), classes: 10)
+        let pixels = images.bytes[(range.lowerBound * d)..<(range.upperBound * d)].map { Float($0) * scale }
+        return Dataset(name: name, features: Matrix(rows: range.count, columns: d, storage: pixels),
+                       labels: labels.bytes[range].map(Int32.init), classes: 10)
     }
 }

@@ -7,23 +7,29 @@ public enum FileIO {
 
     /// The bytes of `path`, refusing files larger than `limit` before reading them.
     public static func read(_ path: String, limit: Int = defaultSizeLimit) throws -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw FileError(path, "no such file")
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw FileError(path, "no such file") }
+        guard (info.st_mode & S_IFMT) != S_IFDIR else { throw FileError(path, "is a directory, expected a file") }
+        let size = Int(info.st_size)
+        guard size <= limit else { throw FileError(path, "file of \(size) bytes exceeds the limit of \(limit) bytes") }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw FileError(path, "cannot be opened: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        // Read straight into the array: no intermediate copy of large data files.
+        var failure: String?
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = 0
+            while count < size {
+                let n = Foundation.read(fd, buffer.baseAddress! + count, size - count)
+                if n > 0 { count += n } else if n == 0 { break } else if errno != EINTR {
+                    failure = String(cString: strerror(errno))
+                    break
+                }
+            }
         }
-        guard !isDirectory.boolValue else { throw FileError(path, "is a directory, expected a file") }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        guard size <= limit else {
-            throw FileError(path, "file of \(size) bytes exceeds the limit of \(limit) bytes")
-        }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw FileError(path, "cannot be opened for reading") }
-        defer { try? handle.close() }
-        let data: Data
-        do { data = try handle.readToEnd() ?? Data() } catch { throw FileError(path, "read failed: \(error.localizedDescription)") }
-        guard data.count <= limit else {
-            throw FileError(path, "file of \(data.count)+ bytes exceeds the limit of \(limit) bytes")
-        }
-        return [UInt8](data)
+        if let failure { throw FileError(path, "read failed: \(failure)") }
+        guard bytes.count == size else { throw FileError(path, "changed while being read (expected \(size) bytes, got \(bytes.count))") }
+        return bytes
     }
 
     /// Writes `bytes` to `path` so that readers see either the old file or the complete new one:
