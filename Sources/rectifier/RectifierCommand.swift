@@ -12,6 +12,6 @@ struct RectifierCommand: ParsableCommand {
             built-in kernel and RECTIFIER_THREADS=n to set the thread count.
             """,
         version: "0.1.0",
-        subcommands: [Demo.self, Train.self, Evaluate.self, Bench.self],
+        subcommands: [Demo.self, Train.self, Pretrain.self, Evaluate.self, Bench.self],
         defaultSubcommand: Demo.self)
 }

@@ -20,7 +20,7 @@ import Testing
         let trainer = Trainer(config: config, linearAlgebra: la)
         var state = trainer.initialState(for: data)
         trainer.run(&state, data: data)
-        return (state, TrainingResult(state: state, test: data.test, trainer: trainer, wallSeconds: 0))
+        return (state, TrainingResult(state: state, test: data.test, trainer: trainer, wallSeconds: 0, labelledExamples: data.train.count))
     }
 
     /// Three epochs on 5,000 images reach well under 10% test error (chance is 90%) and the

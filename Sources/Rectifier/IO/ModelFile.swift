@@ -13,12 +13,7 @@ extension Network {
         var file = SafeTensors(metadata: metadata)
         file.metadata["format"] = "rectifier"
         file.metadata["architecture"] = String(decoding: (try? FileIO.jsonEncoder().encode(architecture)) ?? Data(), as: UTF8.self)
-        for (i, layer) in layers.enumerated() {
-            file.tensors["layers.\(i).weight"] = .init(shape: [layer.outputSize, layer.inputSize],
-                                                       values: layer.weights.transposed().storage)
-            file.tensors["layers.\(i).bias"] = .init(shape: [layer.outputSize], values: layer.bias)
-            if let s = layer.signs { file.tensors["layers.\(i).signs"] = .init(shape: [layer.outputSize], values: s) }
-        }
+        encodeLayers(layers, into: &file)
         return file
     }
 
@@ -39,28 +34,46 @@ extension Network {
               let arch = try? FileIO.jsonDecoder().decode(Architecture.self, from: Data(json.utf8)) else {
             throw FileError(path, "no Rectifier architecture in the safetensors metadata (not a Rectifier model?)")
         }
-        let sizes = [arch.inputSize] + arch.layerSizes
-        guard sizes.allSatisfy({ $0 > 0 }) else { throw FileError(path, "architecture has a layer of width 0") }
-        var layers: [DenseLayer] = []
-        for i in 0..<(sizes.count - 1) {
-            let (fanIn, fanOut) = (sizes[i], sizes[i + 1])
-            func tensor(_ name: String, _ shape: [Int]) throws -> [Float] {
-                guard let t = file.tensors["layers.\(i).\(name)"] else { throw FileError(path, "missing tensor layers.\(i).\(name)") }
-                guard t.shape == shape else {
-                    throw FileError(path, "tensor layers.\(i).\(name) has shape \(t.shape), architecture needs \(shape)")
-                }
-                guard t.values.allSatisfy(\.isFinite) else { throw FileError(path, "tensor layers.\(i).\(name) holds NaN or infinity") }
-                return t.values
-            }
-            let w = Matrix(rows: fanOut, columns: fanIn, storage: try tensor("weight", [fanOut, fanIn])).transposed()
-            let hidden = i < sizes.count - 2
-            let signs = hidden && arch.signTrick ? try tensor("signs", [fanOut]) : nil
-            if let signs, !signs.allSatisfy({ $0 == 1 || $0 == -1 }) {
-                throw FileError(path, "tensor layers.\(i).signs must hold only +1 and -1")
-            }
-            layers.append(DenseLayer(weights: w, bias: try tensor("bias", [fanOut]),
-                                     activation: hidden ? arch.activation : .linear, signs: signs))
-        }
-        self.init(layers: layers)
+        let hidden = try decodeLayers(file, path: path, sizes: [arch.inputSize] + arch.hiddenSizes,
+                                      activation: arch.activation, signTrick: arch.signTrick)
+        let top = try decodeLayers(file, path: path, sizes: [arch.hiddenSizes.last ?? arch.inputSize, arch.classes],
+                                   activation: .linear, signTrick: false, firstIndex: arch.hiddenSizes.count)
+        self.init(layers: hidden + top)
     }
+}
+
+/// Adds `layers` to a safetensors file as `layers.{i}.weight` (`[out, in]`), `bias`, `signs`.
+func encodeLayers(_ layers: some Sequence<DenseLayer>, into file: inout SafeTensors) {
+    for (i, layer) in layers.enumerated() {
+        file.tensors["layers.\(i).weight"] = .init(shape: [layer.outputSize, layer.inputSize], values: layer.weights.transposed().storage)
+        file.tensors["layers.\(i).bias"] = .init(shape: [layer.outputSize], values: layer.bias)
+        if let s = layer.signs { file.tensors["layers.\(i).signs"] = .init(shape: [layer.outputSize], values: s) }
+    }
+}
+
+/// Layers `firstIndex...` of a safetensors file, checked against the expected widths: shapes,
+/// finite values, ±1 signs.
+func decodeLayers(_ file: SafeTensors, path: String, sizes: [Int], activation: Activation, signTrick: Bool,
+                  firstIndex: Int = 0) throws -> [DenseLayer] {
+    guard sizes.allSatisfy({ $0 > 0 && $0 <= 10_000_000 }) else { throw FileError(path, "architecture has an invalid layer width") }
+    var layers: [DenseLayer] = []
+    for k in 0..<(sizes.count - 1) {
+        let i = firstIndex + k
+        let (fanIn, fanOut) = (sizes[k], sizes[k + 1])
+        func tensor(_ name: String, _ shape: [Int]) throws -> [Float] {
+            guard let t = file.tensors["layers.\(i).\(name)"] else { throw FileError(path, "missing tensor layers.\(i).\(name)") }
+            guard t.shape == shape else {
+                throw FileError(path, "tensor layers.\(i).\(name) has shape \(t.shape), architecture needs \(shape)")
+            }
+            guard t.values.allSatisfy(\.isFinite) else { throw FileError(path, "tensor layers.\(i).\(name) holds NaN or infinity") }
+            return t.values
+        }
+        let w = Matrix(rows: fanOut, columns: fanIn, storage: try tensor("weight", [fanOut, fanIn])).transposed()
+        let signs = signTrick ? try tensor("signs", [fanOut]) : nil
+        if let signs, !signs.allSatisfy({ $0 == 1 || $0 == -1 }) {
+            throw FileError(path, "tensor layers.\(i).signs must hold only +1 and -1")
+        }
+        layers.append(DenseLayer(weights: w, bias: try tensor("bias", [fanOut]), activation: activation, signs: signs))
+    }
+    return layers
 }

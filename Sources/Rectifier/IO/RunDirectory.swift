@@ -30,10 +30,10 @@ public struct RunDirectory: Sendable {
     /// Writes `config.json`.
     public func writeConfig<T: Encodable>(_ config: T) throws { try FileIO.writeJSON(config, to: configPath) }
 
-    /// Rewrites `metrics.jsonl` with one JSON object per line.
-    public func writeMetrics<T: Encodable>(_ lines: [T]) throws {
+    /// Rewrites `metrics.jsonl` (or another JSON Lines file of the run) with one object per line.
+    public func writeMetrics<T: Encodable>(_ lines: [T], file: String = "metrics.jsonl") throws {
         let text = try lines.map { try FileIO.jsonLine($0) + "\n" }.joined()
-        try FileIO.writeAtomically(Array(text.utf8), to: metricsPath)
+        try FileIO.writeAtomically(Array(text.utf8), to: path + "/" + file)
     }
 
     /// Writes `result.json`.

@@ -35,19 +35,33 @@ extension Network {
         return Double(l1) * total / Double(batch)
     }
 
-    /// Forward pass, loss, back-propagation and update for one batch. The labels are read from
-    /// `workspace.labels`. The loss minimised is mean NLL + `l1Penalty`.
+    /// Forward pass, softmax-NLL loss, back-propagation and update for one batch. The labels
+    /// are read from `workspace.labels`. The loss minimised is mean NLL + `l1Penalty`.
     @discardableResult
     public mutating func trainStep<O: Optimizer>(
         _ input: UnsafePointer<Float>, batch: Int, l1: Float, optimizer: inout O,
         workspace: Workspace, using la: LinearAlgebra
     ) -> StepResult {
+        let labels = workspace.labels.baseAddress!
+        return trainStep(input, batch: batch, l1: l1, optimizer: &optimizer, workspace: workspace, using: la) {
+            output, width, gradient in
+            let r = SoftmaxCrossEntropy.evaluate(logits: output, labels: labels, batch: batch, classes: width, gradient: gradient)
+            return (r.lossSum, r.correct)
+        }
+    }
+
+    /// Forward pass, any loss on the top layer's output, back-propagation and update.
+    /// `loss(output, width, gradient)` returns the loss summed over the batch (and a count of
+    /// correct rows, or 0) and writes ∂(mean loss)/∂output into `gradient`.
+    @discardableResult
+    public mutating func trainStep<O: Optimizer>(
+        _ input: UnsafePointer<Float>, batch: Int, l1: Float, optimizer: inout O,
+        workspace: Workspace, using la: LinearAlgebra,
+        loss: (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>) -> (Double, Int)
+    ) -> StepResult {
         forward(input, batch: batch, workspace: workspace, using: la)
         let top = layers.count - 1
-        let classes = layers[top].outputSize
-        let loss = SoftmaxCrossEntropy.evaluate(
-            logits: workspace.outputs[top].pointer, labels: workspace.labels.baseAddress!, batch: batch,
-            classes: classes, gradient: workspace.deltas[top].pointer)
+        let (lossSum, correct) = loss(workspace.outputs[top].pointer, layers[top].outputSize, workspace.deltas[top].pointer)
         let penalty = l1Penalty(l1, batch: batch, workspace: workspace)
         for l in stride(from: top, through: 0, by: -1) {
             let input = l == 0 ? input : UnsafePointer(workspace.outputs[l - 1].pointer)
@@ -57,6 +71,6 @@ extension Network {
                 l1: l == top ? 0 : l1, layerIndex: l, optimizer: &optimizer, using: la,
                 scratch: workspace.sparse[l], inputZerosAreInactive: l > 0 && layers[l - 1].activation == .rectifier)
         }
-        return StepResult(lossSum: loss.lossSum, penalty: penalty, correct: loss.correct)
+        return StepResult(lossSum: lossSum, penalty: penalty, correct: correct)
     }
 }

@@ -51,6 +51,14 @@ public struct Trainer: Sendable {
         self.linearAlgebra = linearAlgebra
     }
 
+    /// The labelled training examples this configuration uses: all of them, or the seeded
+    /// stratified sample of `labelFraction`.
+    public func labelledTraining(_ train: Dataset) -> Dataset {
+        guard config.labelFraction < 1 else { return train }
+        var rng = RandomSource(seed: config.seed).derived("labels")
+        return train.stratifiedSample(fraction: config.labelFraction, rng: &rng)
+    }
+
     /// The architecture this configuration gives on `data`.
     public func architecture(for data: Dataset) -> Architecture {
         Architecture(inputSize: data.featureCount, hiddenSizes: config.hiddenSizes, classes: data.classes,

@@ -23,6 +23,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var seed: UInt64 = 1
     /// Batch size for evaluation passes (does not change results).
     public var evaluationBatchSize: Int = 1000
+    /// Fraction of the labelled training examples used (a seeded, stratified sample; 1: all).
+    public var labelFraction: Double = 1
 
     public init() {}
 
@@ -39,6 +41,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         if epochs <= 0 { throw UsageError("epochs must be positive, got \(epochs)") }
         if patience < 0 { throw UsageError("patience must be >= 0, got \(patience)") }
         if evaluationBatchSize <= 0 { throw UsageError("evaluation batch size must be positive") }
+        if !(labelFraction > 0 && labelFraction <= 1) { throw UsageError("label fraction must be in (0, 1], got \(labelFraction)") }
     }
 }
 

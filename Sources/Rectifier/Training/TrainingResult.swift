@@ -30,9 +30,16 @@ public struct TrainingResult: Codable, Equatable, Sendable {
     public var architecture: Architecture
     /// The full configuration.
     public var config: TrainingConfig
+    /// Labelled training examples used.
+    public var labelledExamples: Int
+    /// How each layer was pre-trained, when it was.
+    public var pretraining: [PretrainedLayerReport]?
+    /// Seconds of pre-training, when there was any.
+    public var pretrainingSeconds: Double?
 
-    /// Measures `state.best` on the test set and assembles the result.
-    public init(state: TrainingState, test: Dataset, trainer: Trainer, wallSeconds: Double) {
+    /// Measures `state.best` on the test set and assembles the result; `labelledExamples` is the
+    /// size of the (possibly reduced) training set the run used.
+    public init(state: TrainingState, test: Dataset, trainer: Trainer, wallSeconds: Double, labelledExamples: Int) {
         let eval = state.best.evaluate(test, batchSize: trainer.config.evaluationBatchSize, using: trainer.linearAlgebra)
         testError = eval.errorRate
         testLoss = eval.meanLoss
@@ -49,5 +56,6 @@ public struct TrainingResult: Codable, Equatable, Sendable {
         self.wallSeconds = wallSeconds
         architecture = state.best.architecture
         config = trainer.config
+        self.labelledExamples = labelledExamples
     }
 }

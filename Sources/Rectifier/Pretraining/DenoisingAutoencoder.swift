@@ -1,0 +1,120 @@
+/// A one-layer denoising auto-encoder (Vincent et al. 2008) as in the paper: the input is
+/// corrupted, encoded by h = s ⊙ f(W x̃ + b), decoded by an untied y = W'h + b', and the
+/// reconstruction r(y) is compared with the clean input by the strategy's cost. The L1 penalty
+/// applies to the code h, the sign trick to the encoder.
+public struct DenoisingAutoencoder: Sendable, Equatable {
+    /// Encoder then decoder (a linear layer; the strategy applies the output function).
+    public var network: Network
+    /// Input corruption.
+    public var corruption: Corruption
+    /// Reconstruction function and cost.
+    public var strategy: ReconstructionStrategy
+    /// How clean inputs become reconstruction targets.
+    public var targets: TargetMap
+
+    /// The encoder layer (what the stack keeps).
+    public var encoder: DenseLayer { network.layers[0] }
+
+    /// A freshly initialised auto-encoder (Glorot-uniform weights, zero biases, untied).
+    public init(inputSize: Int, hiddenSize: Int, activation: Activation, signTrick: Bool,
+                corruption: Corruption, strategy: ReconstructionStrategy, targets: TargetMap, rng: inout RandomSource) {
+        let encoder = DenseLayer(inputSize: inputSize, outputSize: hiddenSize, activation: activation,
+                                 signTrick: signTrick, rng: &rng)
+        let decoder = DenseLayer(inputSize: hiddenSize, outputSize: inputSize, activation: .linear, rng: &rng)
+        network = Network(layers: [encoder, decoder])
+        self.corruption = corruption
+        self.strategy = strategy
+        self.targets = targets
+    }
+
+    /// Buffers for training steps at batches of up to `capacity` rows.
+    public struct StepBuffers {
+        let workspace: Workspace
+        let corrupted: FloatBuffer
+        let targets: FloatBuffer
+        public init(for dae: DenoisingAutoencoder, capacity: Int) {
+            workspace = Workspace(for: dae.network, capacity: capacity)
+            corrupted = FloatBuffer(count: capacity * dae.encoder.inputSize)
+            targets = FloatBuffer(count: capacity * dae.encoder.inputSize)
+        }
+    }
+
+    /// One SGD step on `batch` clean inputs; returns the reconstruction cost summed over the
+    /// batch and the L1 term of the batch.
+    @discardableResult
+    public mutating func trainStep<O: Optimizer>(_ input: UnsafePointer<Float>, batch: Int, l1: Float,
+                                                 optimizer: inout O, buffers: StepBuffers, noise: inout RandomSource,
+                                                 using la: LinearAlgebra) -> (cost: Double, penalty: Double) {
+        let width = encoder.inputSize
+        corruption.apply(input, into: buffers.corrupted.pointer, count: batch * width, rng: &noise)
+        targets.apply(input, into: buffers.targets.pointer, count: batch * width)
+        let strategy = self.strategy
+        let t = UnsafePointer(buffers.targets.pointer)
+        let step = network.trainStep(buffers.corrupted.pointer, batch: batch, l1: l1, optimizer: &optimizer,
+                                     workspace: buffers.workspace, using: la) { y, width, gradient in
+            (strategy.evaluate(y, targets: t, batch: batch, width: width, gradient: gradient), 0)
+        }
+        return (step.lossSum, step.penalty)
+    }
+
+    /// Mean reconstruction cost of the clean (uncorrupted) examples, and the mean exact sparsity
+    /// of their codes.
+    public func reconstructionError(_ data: Matrix, using la: LinearAlgebra, batchSize: Int = 1000) -> (cost: Double, sparsity: Double) {
+        guard data.rows > 0 else { return (0, 0) }
+        let capacity = min(batchSize, data.rows)
+        let ws = Workspace(for: network, capacity: capacity)
+        let targetBuffer = FloatBuffer(count: capacity * data.columns)
+        var total = 0.0
+        var zeros = 0
+        data.storage.withUnsafeBufferPointer { x in
+            var start = 0
+            while start < data.rows {
+                let batch = min(capacity, data.rows - start)
+                let input = x.baseAddress! + start * data.columns
+                network.forward(input, batch: batch, workspace: ws, using: la)
+                targets.apply(input, into: targetBuffer.pointer, count: batch * data.columns)
+                total += strategy.evaluate(ws.outputs[1].pointer, targets: targetBuffer.pointer, batch: batch,
+                                           width: data.columns, gradient: nil)
+                let h = ws.outputs[0].pointer
+                for i in 0..<(batch * encoder.outputSize) where h[i] == 0 { zeros += 1 }
+                start += batch
+            }
+        }
+        return (total / Double(data.rows), Double(zeros) / Double(data.rows * encoder.outputSize))
+    }
+}
+
+/// How a clean input value becomes a reconstruction target.
+public enum TargetMap: String, Equatable, Hashable, Sendable, Codable {
+    /// The input itself.
+    case identity
+    /// |x|: rectifier codes with the sign trick, for reconstructions that are never negative.
+    case absolute
+    /// (x + 1) / 2: tanh codes in [-1, 1] mapped to [0, 1] for the cross-entropy cost.
+    case shiftToUnit = "shift-to-unit"
+    /// min(|x|, 1): scaled rectifier codes for the cross-entropy cost (values above the training
+    /// maximum, on other data, are clipped).
+    case clipToUnit = "clip-to-unit"
+
+    /// Writes the targets of `count` inputs into `output`.
+    public func apply(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .identity: output.update(from: input, count: count)
+        case .absolute: for i in 0..<count { output[i] = abs(input[i]) }
+        case .shiftToUnit: for i in 0..<count { output[i] = min(max((input[i] + 1) / 2, 0), 1) }
+        case .clipToUnit: for i in 0..<count { output[i] = min(abs(input[i]), 1) }
+        }
+    }
+
+    /// The map for inputs that are `pixels` (already in [0, 1]) or codes of an `activation`
+    /// layer, reconstructed with `strategy`.
+    public static func choose(inputActivation: Activation?, strategy: ReconstructionStrategy) -> TargetMap {
+        guard let a = inputActivation else { return .identity }  // pixels in [0, 1]
+        switch (a, strategy) {
+        case (.tanh, _): return strategy.needsUnitInterval ? .shiftToUnit : .identity
+        case (_, .sigmoidCrossEntropy): return .clipToUnit
+        case (_, .linearQuadratic): return .identity
+        default: return .absolute
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// Pre-trained stacks as safetensors: the encoder layers in the model-file layout
+/// (`layers.{i}.weight` `[out, in]`, `bias`, `signs`), with `format = rectifier-stack`, the
+/// stack's shape (`stack`) and the per-layer reports (`reports`) in the metadata.
+extension PretrainedStack {
+    /// Shape of a stack.
+    public struct Shape: Codable, Equatable, Sendable {
+        public var inputSize: Int
+        public var hiddenSizes: [Int]
+        public var activation: Activation
+        public var signTrick: Bool
+    }
+
+    /// The stack's shape.
+    public var shape: Shape {
+        Shape(inputSize: layers[0].inputSize, hiddenSizes: layers.map(\.outputSize), activation: layers[0].activation,
+              signTrick: layers[0].signs != nil)
+    }
+
+    /// Writes the stack atomically.
+    public func save(to path: String, metadata: [String: String] = [:]) throws {
+        var file = SafeTensors(metadata: metadata)
+        file.metadata["format"] = "rectifier-stack"
+        file.metadata["stack"] = String(decoding: try FileIO.jsonEncoder().encode(shape), as: UTF8.self)
+        file.metadata["reports"] = String(decoding: try FileIO.jsonEncoder().encode(reports), as: UTF8.self)
+        encodeLayers(layers, into: &file)
+        try file.write(to: path)
+    }
+
+    /// Reads a stack written by `save`.
+    public static func load(from path: String) throws -> PretrainedStack {
+        let file = try SafeTensors.read(path)
+        guard file.metadata["format"] == "rectifier-stack", let json = file.metadata["stack"],
+              let shape = try? FileIO.jsonDecoder().decode(Shape.self, from: Data(json.utf8)), !shape.hiddenSizes.isEmpty else {
+            throw FileError(path, "not a pre-trained stack (written by `rectifier pretrain`)")
+        }
+        let layers = try decodeLayers(file, path: path, sizes: [shape.inputSize] + shape.hiddenSizes,
+                                      activation: shape.activation, signTrick: shape.signTrick)
+        let reports = file.metadata["reports"].flatMap {
+            try? FileIO.jsonDecoder().decode([PretrainedLayerReport].self, from: Data($0.utf8))
+        } ?? []
+        return PretrainedStack(layers: layers, reports: reports)
+    }
+}

@@ -1,0 +1,277 @@
+/// Settings of greedy layer-wise pre-training with denoising auto-encoders.
+public struct PretrainingConfig: Codable, Equatable, Sendable {
+    /// Widths of the layers to pre-train, bottom first.
+    public var hiddenSizes: [Int] = [1000, 1000, 1000]
+    /// Hidden activation of every encoder.
+    public var activation: Activation = .rectifier
+    /// Sign trick on the encoders.
+    public var signTrick = false
+    /// Input corruption (the paper's images: masking noise 0.25).
+    public var corruption: Corruption = .masking(0.25)
+    /// Reconstruction strategy; nil picks the paper's: softplus + quadratic for rectifier and
+    /// softplus units, sigmoid + cross-entropy for tanh and sigmoid units.
+    public var strategy: ReconstructionStrategy?
+    /// How codes are scaled into [0, 1] for the cross-entropy strategy.
+    public var scaling: CodeScaling = .globalMax
+    /// L1 penalty on the codes.
+    public var l1: Float = 0.001
+    /// Epochs per layer.
+    public var epochs = 10
+    /// Learning rate per layer (one value: all layers); nil chooses from `learningRateGrid`.
+    public var learningRates: [Float]?
+    /// The paper's grid, searched by validation reconstruction error when `learningRates` is nil.
+    public var learningRateGrid: [Float] = [0.1, 0.01, 0.001, 0.0001]
+    /// Epochs each grid candidate trains before the choice; the winner then continues.
+    public var selectionEpochs = 1
+    /// Examples per SGD step.
+    public var batchSize = 10
+    /// Seed of initial weights, noise and data order.
+    public var seed: UInt64 = 1
+
+    public init() {}
+
+    /// The strategy actually used.
+    public var resolvedStrategy: ReconstructionStrategy {
+        strategy ?? ((activation == .tanh || activation == .sigmoid) ? .sigmoidCrossEntropy : .softplusQuadratic)
+    }
+
+    /// The learning rate of layer `i` when fixed.
+    func learningRate(layer i: Int) -> Float? {
+        guard let rates = learningRates, !rates.isEmpty else { return nil }
+        return rates.count == 1 ? rates[0] : rates[i]
+    }
+
+    public func validate() throws {
+        if hiddenSizes.isEmpty { throw UsageError("nothing to pre-train: the layer list is empty") }
+        if epochs <= 0 { throw UsageError("pre-training epochs must be positive, got \(epochs)") }
+        if batchSize <= 0 { throw UsageError("pre-training batch size must be positive") }
+        if !(l1 >= 0) { throw UsageError("L1 coefficient must be >= 0") }
+        if let rates = learningRates {
+            guard rates.count == 1 || rates.count == hiddenSizes.count else {
+                throw UsageError("give one pre-training learning rate, or one per layer (\(hiddenSizes.count))")
+            }
+            guard rates.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw UsageError("pre-training learning rates must be positive") }
+        }
+        if learningRates == nil && (learningRateGrid.isEmpty || selectionEpochs <= 0 || selectionEpochs > epochs) {
+            throw UsageError("learning-rate selection needs a grid and 1...epochs selection epochs")
+        }
+    }
+}
+
+/// One epoch of pre-training of one layer.
+public struct PretrainingEpoch: Codable, Equatable, Sendable {
+    /// 1-based layer.
+    public var layer: Int
+    /// 1-based epoch within the layer.
+    public var epoch: Int
+    public var learningRate: Float
+    /// Mean reconstruction cost on the corrupted training inputs during the epoch.
+    public var trainReconstruction: Double
+    /// Mean reconstruction cost of the clean validation inputs after the epoch.
+    public var validationReconstruction: Double
+    /// Exact sparsity of the validation codes.
+    public var validationSparsity: Double
+    public var trainSeconds: Double
+}
+
+/// How one layer was pre-trained.
+public struct PretrainedLayerReport: Codable, Equatable, Sendable {
+    public var layer: Int
+    public var learningRate: Float
+    /// Validation reconstruction after `selectionEpochs` for each grid candidate (empty when fixed).
+    public var candidates: [Candidate]
+    public var finalValidationReconstruction: Double
+    /// Scale that divided this layer's inputs during pre-training (folded into its weights).
+    public var inputScale: [Float]
+    public var seconds: Double
+
+    public struct Candidate: Codable, Equatable, Sendable {
+        public var learningRate: Float
+        public var validationReconstruction: Double
+    }
+}
+
+/// A stack of pre-trained encoder layers, ready to receive a classifier on top.
+public struct PretrainedStack: Equatable, Sendable {
+    public var layers: [DenseLayer]
+    public var reports: [PretrainedLayerReport]
+
+    public init(layers: [DenseLayer], reports: [PretrainedLayerReport] = []) {
+        self.layers = layers
+        self.reports = reports
+    }
+
+    /// The stack topped by a freshly initialised linear layer of `classes` outputs.
+    public func classifier(classes: Int, rng: inout RandomSource) -> Network {
+        let top = DenseLayer(inputSize: layers.last!.outputSize, outputSize: classes, activation: .linear, rng: &rng)
+        return Network(layers: layers + [top])
+    }
+}
+
+/// Greedy layer-wise pre-training: layer k is a denoising auto-encoder trained on the clean
+/// codes of layers 1..k-1 (Bengio et al. 2007, Vincent et al. 2008), as in the paper.
+public struct StackedPretraining: Sendable {
+    public let config: PretrainingConfig
+    public let linearAlgebra: LinearAlgebra
+
+    public init(config: PretrainingConfig, linearAlgebra: LinearAlgebra) {
+        self.config = config
+        self.linearAlgebra = linearAlgebra
+    }
+
+    /// Pre-trains every layer on the inputs of `train` (labels unused), choosing learning rates
+    /// and reporting by the inputs of `validation`. `events` receives each epoch.
+    public func run(train: Matrix, validation: Matrix, events: (PretrainingEpoch) -> Void = { _ in }) -> PretrainedStack {
+        let la = linearAlgebra
+        var stack: [DenseLayer] = []
+        var reports: [PretrainedLayerReport] = []
+        let root = RandomSource(seed: config.seed)
+        let strategy = config.resolvedStrategy
+        for (i, width) in config.hiddenSizes.enumerated() {
+            let start = ContinuousClock.now
+            // Clean codes of the layers below (the raw inputs for the first layer).
+            var codesTrain = Self.codes(of: stack, train, using: la)
+            var codesValid = Self.codes(of: stack, validation, using: la)
+            let below = stack.last?.activation
+            // Cross-entropy needs targets in [0, 1]: divide unbounded codes by their maximum.
+            var scale = [Float](repeating: 1, count: codesTrain.columns)
+            if strategy.needsUnitInterval, let below, below != .tanh, below != .sigmoid {
+                scale = Self.maxima(codesTrain, perUnit: config.scaling == .unitMax)
+                Self.divideColumns(&codesTrain, by: scale)
+                Self.divideColumns(&codesValid, by: scale)
+            }
+            var initRNG = root.derived("layer\(i)/init")
+            let fresh = DenoisingAutoencoder(
+                inputSize: codesTrain.columns, hiddenSize: width, activation: config.activation, signTrick: config.signTrick,
+                corruption: config.corruption, strategy: strategy,
+                targets: TargetMap.choose(inputActivation: below, strategy: strategy), rng: &initRNG)
+            var candidates: [PretrainedLayerReport.Candidate] = []
+            var run: LayerRun
+            if let rate = config.learningRate(layer: i) {
+                run = LayerRun(dae: fresh, rate: rate, seed: root.derived("layer\(i)/run"))
+            } else {
+                // Same start for every candidate; the one with the lowest validation cost continues.
+                var best: (LayerRun, Double)?
+                for rate in config.learningRateGrid {
+                    var candidate = LayerRun(dae: fresh, rate: rate, seed: root.derived("layer\(i)/run"))
+                    var last = PretrainingEpoch(layer: i + 1, epoch: 0, learningRate: rate, trainReconstruction: 0,
+                                                validationReconstruction: .infinity, validationSparsity: 0, trainSeconds: 0)
+                    for _ in 0..<config.selectionEpochs {
+                        last = candidate.epoch(layer: i + 1, train: codesTrain, validation: codesValid, config: config, using: la)
+                    }
+                    let cost = last.validationReconstruction.isFinite ? last.validationReconstruction : .infinity
+                    candidates.append(.init(learningRate: rate, validationReconstruction: cost))
+                    if best == nil || cost < best!.1 { best = (candidate, cost) }
+                }
+                run = best!.0
+                for e in run.history { events(e) }
+            }
+            while run.history.count < config.epochs {
+                events(run.epoch(layer: i + 1, train: codesTrain, validation: codesValid, config: config, using: la))
+            }
+            var encoder = run.dae.encoder
+            // Fold the input scaling into the weights: W x/m = (W/m) x.
+            for r in 0..<encoder.inputSize where scale[r] != 1 {
+                for c in 0..<encoder.outputSize { encoder.weights[r, c] /= scale[r] }
+            }
+            stack.append(encoder)
+            reports.append(PretrainedLayerReport(
+                layer: i + 1, learningRate: run.rate, candidates: candidates,
+                finalValidationReconstruction: run.history.last?.validationReconstruction ?? .nan,
+                inputScale: scale.allSatisfy { $0 == 1 } ? [] : scale, seconds: (ContinuousClock.now - start).seconds))
+        }
+        return PretrainedStack(layers: stack, reports: reports)
+    }
+
+    /// The training of one auto-encoder at one learning rate.
+    struct LayerRun {
+        var dae: DenoisingAutoencoder
+        let rate: Float
+        var noise: RandomSource
+        var order: RandomSource
+        var history: [PretrainingEpoch] = []
+
+        init(dae: DenoisingAutoencoder, rate: Float, seed: RandomSource) {
+            self.dae = dae
+            self.rate = rate
+            noise = seed.derived("noise")
+            order = seed.derived("order")
+        }
+
+        mutating func epoch(layer: Int, train: Matrix, validation: Matrix, config: PretrainingConfig,
+                            using la: LinearAlgebra) -> PretrainingEpoch {
+            let batchSize = min(config.batchSize, train.rows)
+            let buffers = DenoisingAutoencoder.StepBuffers(for: dae, capacity: batchSize)
+            var sgd = SGD(learningRate: rate, for: dae.network)
+            let input = FloatBuffer(count: batchSize * train.columns)
+            var indices = Array(0..<train.rows)
+            order.shuffle(&indices)
+            let clock = ContinuousClock()
+            let start = clock.now
+            var total = 0.0
+            train.storage.withUnsafeBufferPointer { x in
+                var position = 0
+                while position < train.rows {
+                    let batch = min(batchSize, train.rows - position)
+                    for r in 0..<batch {
+                        (input.pointer + r * train.columns).update(from: x.baseAddress! + indices[position + r] * train.columns,
+                                                                   count: train.columns)
+                    }
+                    total += dae.trainStep(input.pointer, batch: batch, l1: config.l1, optimizer: &sgd, buffers: buffers,
+                                           noise: &noise, using: la).cost
+                    position += batch
+                }
+            }
+            let seconds = (clock.now - start).seconds
+            let (cost, sparsity) = dae.reconstructionError(validation, using: la)
+            let e = PretrainingEpoch(layer: layer, epoch: history.count + 1, learningRate: rate,
+                                     trainReconstruction: total / Double(train.rows), validationReconstruction: cost,
+                                     validationSparsity: sparsity, trainSeconds: seconds)
+            history.append(e)
+            return e
+        }
+    }
+
+    /// Outputs of `layers` applied in turn to every row of `x` (x itself when empty).
+    static func codes(of layers: [DenseLayer], _ x: Matrix, using la: LinearAlgebra) -> Matrix {
+        guard !layers.isEmpty, x.rows > 0 else { return x }
+        let net = Network(layers: layers)
+        let capacity = min(1000, x.rows)
+        let ws = Workspace(for: net, capacity: capacity)
+        let width = layers.last!.outputSize
+        var out = Matrix(rows: x.rows, columns: width)
+        x.storage.withUnsafeBufferPointer { xp in
+            out.storage.withUnsafeMutableBufferPointer { op in
+                var start = 0
+                while start < x.rows {
+                    let batch = min(capacity, x.rows - start)
+                    net.forward(xp.baseAddress! + start * x.columns, batch: batch, workspace: ws, using: la)
+                    (op.baseAddress! + start * width).update(from: ws.outputs[layers.count - 1].pointer, count: batch * width)
+                    start += batch
+                }
+            }
+        }
+        return out
+    }
+
+    /// Largest |value| of each column (perUnit) or of the whole matrix, never below a tiny
+    /// positive number (dead units keep scale 1).
+    static func maxima(_ m: Matrix, perUnit: Bool) -> [Float] {
+        var maxima = [Float](repeating: 0, count: m.columns)
+        for r in 0..<m.rows {
+            for c in 0..<m.columns { maxima[c] = max(maxima[c], abs(m[r, c])) }
+        }
+        if !perUnit {
+            let g = maxima.max() ?? 1
+            maxima = [Float](repeating: g, count: m.columns)
+        }
+        return maxima.map { $0 > 1e-12 ? $0 : 1 }
+    }
+
+    static func divideColumns(_ m: inout Matrix, by scale: [Float]) {
+        let columns = m.columns
+        m.storage.withUnsafeMutableBufferPointer { s in
+            for i in 0..<s.count { s[i] /= scale[i % columns] }
+        }
+    }
+}
