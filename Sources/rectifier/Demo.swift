@@ -34,7 +34,9 @@ struct Demo: ParsableCommand {
             config.patience = 0
             config.seed = seed
             console.line("training \(activation.name)...")
-            let r = try trainAndReport(config: config, splits: splits, la: la, run: nil, console: console, quiet: true)
+            let session = TrainingSession(trainer: Trainer(config: config, linearAlgebra: la), splits: splits, run: nil,
+                                          console: console, quiet: true)
+            let r = try session.train(from: session.trainer.initialState(for: splits))
             rows.append([activation.name, percent(r.testError), percent(r.meanSparsity), String(r.deadUnits),
                          format(r.wallSeconds, 1) + " s"])
         }

@@ -12,6 +12,10 @@ struct DataOptions: ParsableArguments {
     @Option(help: "Dataset: mnist.")
     var dataset: String = "mnist"
 
+    func validate() throws {
+        guard dataset.lowercased() == "mnist" else { throw ValidationError("unknown dataset '\(dataset)' (known: mnist)") }
+    }
+
     @Option(help: ArgumentHelp("Directory with the dataset's files (default: the MNIST subset shipped with the package).",
                                valueName: "dir"))
     var dataDir: String?

@@ -2,12 +2,16 @@ import ArgumentParser
 import Foundation
 import Rectifier
 
+extension DivergencePolicy: ExpressibleByArgument {}
+
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a network with minibatch SGD, keeping the best-validation epoch.",
         discussion: """
             Prints one line per epoch and, with --out, writes config.json, metrics.jsonl,
-            result.json and model.safetensors into the run directory. The defaults are the
+            result.json and model.safetensors into the run directory, and a checkpoint
+            (checkpoint.bin) after every epoch: Ctrl-C stops cleanly and `--resume RUN_DIR`
+            continues, with the same results as an uninterrupted run. The defaults are the
             paper's MNIST setting: three hidden layers of 1000 rectifier units, minibatch 10,
             L1 penalty 0.001 on the hidden activations, constant learning rate.
             With --pretrain, the hidden layers are first pre-trained as denoising auto-encoders
@@ -28,6 +32,15 @@ struct Train: ParsableCommand {
     @Option(help: "Fine-tune on this fraction of the labelled training examples (seeded, stratified); pre-training still uses every training input.")
     var labelFraction: Double = 1
 
+    @Option(help: "When the loss or an activation stops being finite: stop, or reduce-lr (back to the last good epoch with half the learning rate).")
+    var onDivergence: DivergencePolicy = .stop
+
+    @Option(help: "Also save a checkpoint every this many minutes within an epoch.")
+    var checkpointMinutes: Double = 10
+
+    @Option(help: ArgumentHelp("Continue the interrupted run in this directory (all settings come from its checkpoint).", valueName: "run-dir"))
+    var resume: String?
+
     @OptionGroup(title: "Pre-training options (with --pretrain)") var pretraining: PretrainOptions
     @OptionGroup var compute: ComputeOptions
 
@@ -39,11 +52,16 @@ struct Train: ParsableCommand {
         _ = try compute.linearAlgebra()
         if pretrain && initFrom != nil { throw ValidationError("--pretrain and --init-from exclude each other") }
         if pretrain { _ = try pretrainingConfig() }
+        if !(checkpointMinutes > 0) { throw ValidationError("--checkpoint-minutes must be positive") }
+        if resume != nil && (out != nil || pretrain || initFrom != nil) {
+            throw ValidationError("--resume continues a run as it was configured; it takes no --out, --pretrain or --init-from")
+        }
     }
 
     func trainingConfig() throws -> TrainingConfig {
         var c = try model.trainingConfig()
         c.labelFraction = labelFraction
+        c.onDivergence = onDivergence
         do { try c.validate() } catch let e as UsageError { throw ValidationError(e.message) }
         return c
     }
@@ -55,9 +73,11 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        let config = try trainingConfig()
+        Interrupt.install()
         let la = try compute.linearAlgebra()
         let console = Console()
+        if let resume { return try resumeRun(resume, la: la, console: console) }
+        let config = try trainingConfig()
         let splits = try data.load()
         let run = try out.map(RunDirectory.init)
         console.line("data: \(splits.train.name) \(splits.train.count) / \(splits.validation.name) \(splits.validation.count) / \(splits.test.name) \(splits.test.count)")
@@ -67,92 +87,85 @@ struct Train: ParsableCommand {
         var pretrainConfig: PretrainingConfig?
         if pretrain {
             let pc = try pretrainingConfig()
-            try run?.writeConfig(RunConfig(config: config, architecture: nil, data: splits.train.name, backend: la.description,
-                                           pretraining: pc, initFrom: nil))
+            try run?.writeConfig(RunConfig(config: config, data: splits.train.name, dataDirectory: data.dataDir,
+                                           backend: la.description, pretraining: pc))
             stack = try pretrainAndReport(pc, splits: splits, la: la, console: console, run: run, metricsFile: "pretrain-metrics.jsonl")
             if let run { try stack!.save(to: run.path + "/stack.safetensors", metadata: ["seed": String(pc.seed)]) }
             pretrainConfig = pc
         } else if let initFrom {
-            stack = try PretrainedStack.load(from: initFrom)
-            guard stack!.shape.inputSize == splits.train.featureCount, stack!.shape.hiddenSizes == config.hiddenSizes,
-                  stack!.shape.activation == config.activation, stack!.shape.signTrick == config.signTrick else {
-                throw ValidationError("\(initFrom) holds a \(stack!.shape.inputSize)-\(stack!.shape.hiddenSizes.map(String.init).joined(separator: "-")) "
-                    + "\(stack!.shape.activation.name) stack; this run asks for \(config.hiddenSizes.map(String.init).joined(separator: "-")) "
-                    + "\(config.activation.name)\(config.signTrick ? " with the sign trick" : "") on \(splits.train.featureCount) inputs")
+            let loaded = try PretrainedStack.load(from: initFrom)
+            let shape = loaded.shape
+            guard shape.inputSize == splits.train.featureCount, shape.hiddenSizes == config.hiddenSizes,
+                  shape.activation == config.activation, shape.signTrick == config.signTrick else {
+                throw ValidationError("\(initFrom) holds a \(shape.inputSize)-\(shape.hiddenSizes.map(String.init).joined(separator: "-")) "
+                    + "\(shape.activation.name)\(shape.signTrick ? " sign-trick" : "") stack; this run asks for "
+                    + "\(config.hiddenSizes.map(String.init).joined(separator: "-")) \(config.activation.name)"
+                    + "\(config.signTrick ? " with the sign trick" : "") on \(splits.train.featureCount) inputs")
             }
+            stack = loaded
         }
-        let pretrainSeconds = stack == nil || initFrom != nil ? nil : (ContinuousClock.now - start).seconds
+        let trainer = Trainer(config: config, linearAlgebra: la)
+        var fineTuning = splits
+        fineTuning.train = trainer.labelledTraining(splits.train)
         var network: Network?
         if let stack {
             var rng = RandomSource(seed: config.seed).derived("classifier")
             network = stack.classifier(classes: splits.train.classes, rng: &rng)
         }
-        let result = try trainAndReport(config: config, splits: splits, la: la, run: run, console: console, initial: network,
-                                        pretraining: pretrainConfig, initFrom: initFrom, startedAt: start) { result in
-            result.pretraining = stack?.reports
-            result.pretrainingSeconds = pretrainSeconds
+        let state = trainer.initialState(for: fineTuning, network: network)
+        try run?.writeConfig(RunConfig(config: config, architecture: state.network.architecture, data: splits.train.name,
+                                       dataDirectory: data.dataDir, backend: la.description, pretraining: pretrainConfig,
+                                       initFrom: initFrom))
+        console.line("model: \(state.network.architecture.summary), \(state.network.parameterCount) parameters"
+            + (config.labelFraction < 1 ? "; fine-tuning on \(fineTuning.train.count) labelled examples" : ""))
+        var session = TrainingSession(trainer: trainer, splits: fineTuning, run: run, console: console,
+                                      checkpointInterval: .seconds(checkpointMinutes * 60))
+        session.notes = ["data_dir": data.dataDir ?? "", "dataset": data.dataset, "backend": la.description]
+        if let stack, initFrom == nil {
+            session.pretrainingReports = stack.reports
+            session.pretrainingSeconds = (ContinuousClock.now - start).seconds
+            session.notes["pretraining_seconds"] = String(session.pretrainingSeconds!)
         }
+        session.previousSeconds = 0
+        let result = try session.train(from: state)
+        report(result, run: run, console: console)
+    }
+
+    func resumeRun(_ path: String, la: LinearAlgebra, console: Console) throws {
+        let run = try RunDirectory(path)
+        let checkpoint = try Checkpoint.read(path + "/" + TrainingSession.checkpointFile)
+        let notes = checkpoint.notes
+        var source = data
+        if source.dataDir == nil, let dir = notes["data_dir"], !dir.isEmpty { source.dataDir = dir }
+        if let dataset = notes["dataset"] { source.dataset = dataset }
+        let splits = try source.load()
+        let trainer = Trainer(config: checkpoint.config, linearAlgebra: la)
+        var fineTuning = splits
+        fineTuning.train = trainer.labelledTraining(splits.train)
+        guard DataFingerprint(fineTuning) == checkpoint.data else {
+            throw ValidationError("\(path)/\(TrainingSession.checkpointFile) was made on other data (\(checkpoint.data.name), "
+                + "\(checkpoint.data.trainCount) examples); give the original --data-dir")
+        }
+        if let backend = notes["backend"], backend != la.description {
+            console.error("note: the run started on \(backend); continuing on \(la) may change results in the last bits")
+        }
+        console.line("resuming \(path): epoch \(checkpoint.state.epoch + 1), example \(checkpoint.state.position) of \(fineTuning.train.count)")
+        var session = TrainingSession(trainer: trainer, splits: fineTuning, run: run, console: console,
+                                      checkpointInterval: .seconds(checkpointMinutes * 60))
+        session.notes = notes
+        session.previousSeconds = Double(notes["elapsed_seconds"] ?? "") ?? 0
+        session.pretrainingSeconds = notes["pretraining_seconds"].flatMap(Double.init)
+        if FileManager.default.fileExists(atPath: path + "/stack.safetensors") {
+            session.pretrainingReports = try? PretrainedStack.load(from: path + "/stack.safetensors").reports
+        }
+        let result = try session.train(from: checkpoint.state)
+        report(result, run: run, console: console)
+    }
+
+    func report(_ result: TrainingResult, run: RunDirectory?, console: Console) {
         console.line("test error \(percent(result.testError)) at epoch \(result.bestEpoch) (validation \(percent(result.validationError))), "
             + "mean sparsity \(percent(result.meanSparsity)) [\(result.sparsityPerLayer.map(percent).joined(separator: ", "))], "
             + "dead units \(result.deadUnits), \(format(result.wallSeconds, 1)) s")
-        if let run { console.line("wrote \(run.path)/{config.json, metrics.jsonl, result.json, model.safetensors}") }
+        if let run { console.line("wrote \(run.path)/{config.json, metrics.jsonl, result.json, model.safetensors, checkpoint.bin}") }
     }
-}
-
-/// Trains one configuration with console progress, writing the run's files when `run` is given.
-/// `initial` replaces the seeded initialisation (a pre-trained stack with a classifier on top);
-/// `finish` may add to the result before it is written.
-func trainAndReport(config: TrainingConfig, splits: DataSplits, la: LinearAlgebra, run: RunDirectory?,
-                    console: Console, quiet: Bool = false, initial: Network? = nil,
-                    pretraining: PretrainingConfig? = nil, initFrom: String? = nil,
-                    startedAt: ContinuousClock.Instant = .now,
-                    finish: (inout TrainingResult) -> Void = { _ in }) throws -> TrainingResult {
-    let trainer = Trainer(config: config, linearAlgebra: la)
-    var splits = splits
-    splits.train = trainer.labelledTraining(splits.train)
-    var state = trainer.initialState(for: splits, network: initial)
-    try run?.writeConfig(RunConfig(config: config, architecture: state.network.architecture, data: splits.train.name,
-                                   backend: la.description, pretraining: pretraining, initFrom: initFrom))
-    if !quiet {
-        console.line("model: \(state.network.architecture.summary), \(state.network.parameterCount) parameters"
-            + (config.labelFraction < 1 ? "; fine-tuning on \(splits.train.count) labelled examples" : ""))
-    }
-    var writeError: (any Error)?
-    var history: [EpochMetrics] = []
-    trainer.run(&state, data: splits, shouldStop: { writeError != nil }) { event in
-        switch event {
-        case let .progress(epoch, done, total, rate, loss):
-            if !quiet { console.progress(epoch: epoch, epochs: config.epochs, done: done, total: total, rate: rate, loss: loss) }
-        case let .epochFinished(m, improved):
-            if !quiet {
-                console.line("epoch \(m.epoch)  loss \(format(m.trainLoss, 4))  train err \(percent(m.trainError))  "
-                    + "valid err \(percent(m.validationError))\(improved ? " *" : "  ")  sparsity \(percent(m.validationSparsity))  "
-                    + "\(format(m.samplesPerSecond, 0)) ex/s  \(format(m.trainSeconds, 1)) s")
-            }
-            history.append(m)
-            do { try run?.writeMetrics(history) } catch { writeError = error }
-        }
-    }
-    if let writeError { throw writeError }
-    var result = TrainingResult(state: state, test: splits.test, trainer: trainer,
-                                wallSeconds: (ContinuousClock.now - startedAt).seconds, labelledExamples: splits.train.count)
-    finish(&result)
-    if let run {
-        try state.best.save(to: run.modelPath, metadata: [
-            "seed": String(config.seed), "best_epoch": String(state.bestEpoch),
-            "config": String(decoding: try FileIO.jsonEncoder().encode(config), as: UTF8.self),
-        ])
-        try run.writeResult(result)
-    }
-    return result
-}
-
-/// What `config.json` records.
-struct RunConfig: Codable {
-    var config: TrainingConfig
-    var architecture: Architecture?
-    var data: String
-    var backend: String
-    var pretraining: PretrainingConfig?
-    var initFrom: String?
 }

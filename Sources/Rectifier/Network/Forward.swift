@@ -19,12 +19,15 @@ extension Network {
         public var penalty: Double
         /// Correctly classified rows.
         public var correct: Int
+        /// Σ over hidden layers of the batch mean of Σ|h| (not finite when an activation is not).
+        public var activationMagnitude: Double
+
+        /// Whether the loss and every activation were finite.
+        public var isFinite: Bool { lossSum.isFinite && activationMagnitude.isFinite }
     }
 
-    /// The L1 activation penalty of the batch currently in `workspace`: `l1` times, summed over
-    /// hidden layers, the batch mean of Σ_j |h_j|.
-    public func l1Penalty(_ l1: Float, batch: Int, workspace: Workspace) -> Double {
-        guard l1 != 0 else { return 0 }
+    /// Σ over hidden layers of the batch mean of Σ_j |h_j|, for the batch in `workspace`.
+    public func activationMagnitude(batch: Int, workspace: Workspace) -> Double {
         var total = 0.0
         for l in hiddenLayers.indices {
             let h = workspace.outputs[l].pointer
@@ -32,7 +35,13 @@ extension Network {
             for i in 0..<(batch * layers[l].outputSize) { sum += abs(h[i]) }
             total += Double(sum)
         }
-        return Double(l1) * total / Double(batch)
+        return total / Double(batch)
+    }
+
+    /// The L1 activation penalty of the batch currently in `workspace`: `l1` times, summed over
+    /// hidden layers, the batch mean of Σ_j |h_j|.
+    public func l1Penalty(_ l1: Float, batch: Int, workspace: Workspace) -> Double {
+        l1 == 0 ? 0 : Double(l1) * activationMagnitude(batch: batch, workspace: workspace)
     }
 
     /// Forward pass, softmax-NLL loss, back-propagation and update for one batch. The labels
@@ -62,7 +71,7 @@ extension Network {
         forward(input, batch: batch, workspace: workspace, using: la)
         let top = layers.count - 1
         let (lossSum, correct) = loss(workspace.outputs[top].pointer, layers[top].outputSize, workspace.deltas[top].pointer)
-        let penalty = l1Penalty(l1, batch: batch, workspace: workspace)
+        let magnitude = activationMagnitude(batch: batch, workspace: workspace)
         for l in stride(from: top, through: 0, by: -1) {
             let input = l == 0 ? input : UnsafePointer(workspace.outputs[l - 1].pointer)
             layers[l].backward(
@@ -71,6 +80,6 @@ extension Network {
                 l1: l == top ? 0 : l1, layerIndex: l, optimizer: &optimizer, using: la,
                 scratch: workspace.sparse[l], inputZerosAreInactive: l > 0 && layers[l - 1].activation == .rectifier)
         }
-        return StepResult(lossSum: lossSum, penalty: penalty, correct: correct)
+        return StepResult(lossSum: lossSum, penalty: Double(l1) * magnitude, correct: correct, activationMagnitude: magnitude)
     }
 }

@@ -19,7 +19,7 @@ extension Optimizer {
 }
 
 /// Minibatch stochastic gradient descent with a constant learning rate and optional momentum.
-public struct SGD: Optimizer, Sendable {
+public struct SGD: Optimizer, Sendable, Equatable {
     /// Step size η.
     public var learningRate: Float
     /// Momentum μ (0: plain SGD, the paper's choice).
@@ -30,6 +30,13 @@ public struct SGD: Optimizer, Sendable {
     public private(set) var biasVelocity: [[Float]]
 
     public var fusedSGDRate: Float? { momentum == 0 ? learningRate : nil }
+
+    /// Restores the velocity of layer `i` (from a checkpoint).
+    public mutating func setVelocity(layer i: Int, weights: [Float], bias: [Float]) {
+        precondition(weights.count == weightVelocity[i].storage.count && bias.count == biasVelocity[i].count)
+        weightVelocity[i].storage = weights
+        biasVelocity[i] = bias
+    }
 
     /// SGD for `network`'s layers.
     public init(learningRate: Float, momentum: Float = 0, for network: Network) {

@@ -1,11 +1,14 @@
-/// The state of a training run between two steps: everything needed to continue it.
-public struct TrainingState: Sendable {
+/// The state of a training run between two steps: everything needed to continue it, and
+/// everything a checkpoint saves.
+public struct TrainingState: Sendable, Equatable {
     /// Current parameters.
     public var network: Network
-    /// Optimizer, with its velocities.
+    /// Optimizer, with its learning rate and velocities.
     public var optimizer: SGD
-    /// Generator of the data order.
+    /// Generator of the data order, as it is after the current epoch's shuffle.
     public var orderRNG: RandomSource
+    /// The same generator before the current epoch's shuffle (restores `order` on resume).
+    public var epochRNG: RandomSource
     /// Completed epochs.
     public var epoch: Int = 0
     /// Example order of the current epoch (empty between epochs).
@@ -22,6 +25,8 @@ public struct TrainingState: Sendable {
     public var bestValidationError: Double = .infinity
     /// One entry per completed epoch.
     public var history: [EpochMetrics] = []
+    /// Times the learning rate was halved after a divergence.
+    public var learningRateReductions = 0
 
     /// Sums accumulated over the steps of an epoch.
     public struct RunningTotals: Codable, Equatable, Sendable {
@@ -30,6 +35,20 @@ public struct TrainingState: Sendable {
 
     /// Epochs since the best one.
     public var epochsSinceBest: Int { epoch - bestEpoch }
+
+    /// Rebuilds `order` for the current epoch from `epochRNG` (after loading a checkpoint taken
+    /// mid-epoch); false when the generators do not agree, i.e. the state is inconsistent.
+    public mutating func restoreOrder(examples: Int) -> Bool {
+        guard position > 0 else {
+            order = []
+            return orderRNG == epochRNG
+        }
+        var rng = epochRNG
+        var order = Array(0..<examples)
+        rng.shuffle(&order)
+        self.order = order
+        return rng == orderRNG
+    }
 }
 
 /// Progress reports from a running `Trainer`.
@@ -38,10 +57,23 @@ public enum TrainingEvent: Sendable {
     case progress(epoch: Int, done: Int, total: Int, samplesPerSecond: Double, meanLoss: Double)
     /// An epoch finished and was evaluated; `improved` when it is the new best.
     case epochFinished(EpochMetrics, improved: Bool)
+    /// Training diverged; with `reduce-lr` it goes on from the last good epoch at `newLearningRate`.
+    case diverged(Divergence, newLearningRate: Float?)
+}
+
+/// How a call to `Trainer.run` ended.
+public enum TrainingOutcome: Equatable, Sendable {
+    /// Every epoch ran, or early stopping ended the run.
+    case finished
+    /// `shouldStop` asked to stop; the state can be saved and resumed.
+    case stopped
+    /// Training diverged and the policy (or the reduction limit) says stop.
+    case diverged(Divergence)
 }
 
 /// Minibatch SGD with per-epoch validation and patience-based early stopping, keeping the
-/// parameters of the best validation epoch.
+/// parameters of the best validation epoch. Every step checks that the loss and activations
+/// are finite.
 public struct Trainer: Sendable {
     public let config: TrainingConfig
     public let linearAlgebra: LinearAlgebra
@@ -70,8 +102,9 @@ public struct Trainer: Sendable {
         let root = RandomSource(seed: config.seed)
         var initRNG = root.derived("init")
         let net = network ?? Network(architecture(for: data.train), rng: &initRNG)
+        let order = root.derived("order")
         return TrainingState(network: net, optimizer: SGD(learningRate: config.learningRate, momentum: config.momentum, for: net),
-                             orderRNG: root.derived("order"), best: net)
+                             orderRNG: order, epochRNG: order, best: net)
     }
 
     /// True when the run has nothing left to do.
@@ -80,10 +113,17 @@ public struct Trainer: Sendable {
             || (config.patience > 0 && state.epoch > 0 && state.epochsSinceBest >= config.patience))
     }
 
-    /// Trains until `isFinished`, or until `shouldStop` returns true (checked between steps).
+    /// Trains until `isFinished`, until `shouldStop` returns true (checked between steps), or
+    /// until training diverges and `config.onDivergence` says stop.
+    ///
     /// `events` receives progress about ten times a second and a report after each epoch.
+    /// `checkpoint` is called with the state after every epoch and, within long epochs, every
+    /// `checkpointInterval` of training time.
+    @discardableResult
     public func run(_ state: inout TrainingState, data: DataSplits,
-                    shouldStop: () -> Bool = { false }, events: (TrainingEvent) -> Void = { _ in }) {
+                    shouldStop: () -> Bool = { false },
+                    checkpointInterval: Duration? = nil, checkpoint: (TrainingState) -> Void = { _ in },
+                    events: (TrainingEvent) -> Void = { _ in }) -> TrainingOutcome {
         let la = linearAlgebra
         let train = data.train
         let width = train.featureCount
@@ -93,9 +133,14 @@ public struct Trainer: Sendable {
         let batchInput = FloatBuffer(count: batchSize * width)
         let clock = ContinuousClock()
         var lastReport = clock.now
+        var lastCheckpoint = clock.now
+        var lastGood = state  // where reduce-lr goes back to: the last epoch end (or the start)
+        if state.position > 0 && state.order.count != train.count { precondition(state.restoreOrder(examples: train.count)) }
 
-        while !isFinished(state) && !shouldStop() {
+        while !isFinished(state) {
+            if shouldStop() { return .stopped }
             if state.position == 0 {
+                state.epochRNG = state.orderRNG
                 state.order = Array(0..<train.count)
                 state.orderRNG.shuffle(&state.order)
                 state.running = .init()
@@ -111,6 +156,26 @@ public struct Trainer: Sendable {
             }
             let step = state.network.trainStep(batchInput.pointer, batch: batch, l1: config.l1,
                                                optimizer: &state.optimizer, workspace: ws, using: la)
+            if !step.isFinite || !state.network.layers.allSatisfy({ $0.bias.allSatisfy(\.isFinite) }) {
+                let (layer, quantity) = state.network.locateNonFinite(batch: batch, workspace: ws)
+                let divergence = Divergence(
+                    epoch: state.epoch + 1, step: state.running.steps + 1, layer: layer, quantity: quantity,
+                    learningRate: state.optimizer.learningRate,
+                    likelyCause: Divergence.likelyCause(activation: config.activation, l1: config.l1,
+                                                        learningRate: state.optimizer.learningRate, quantity: quantity))
+                guard config.onDivergence == .reduceLearningRate,
+                      lastGood.learningRateReductions < Divergence.maximumReductions else {
+                    events(.diverged(divergence, newLearningRate: nil))
+                    return .diverged(divergence)
+                }
+                let rate = lastGood.optimizer.learningRate / 2
+                state = lastGood
+                state.optimizer.learningRate = rate
+                state.learningRateReductions += 1
+                lastGood = state
+                events(.diverged(divergence, newLearningRate: rate))
+                continue
+            }
             state.position += batch
             state.running.lossSum += step.lossSum
             state.running.penaltySum += step.penalty * Double(batch)
@@ -125,8 +190,17 @@ public struct Trainer: Sendable {
                                  samplesPerSecond: Double(state.running.examples) / max(state.running.seconds, 1e-9),
                                  meanLoss: (state.running.lossSum + state.running.penaltySum) / Double(state.running.examples)))
             }
-            if state.position >= train.count { endEpoch(&state, data: data, workspace: evalWS, events: events) }
+            if state.position >= train.count {
+                endEpoch(&state, data: data, workspace: evalWS, events: events)
+                lastGood = state
+                checkpoint(state)
+                lastCheckpoint = clock.now
+            } else if let checkpointInterval, clock.now - lastCheckpoint > checkpointInterval {
+                checkpoint(state)
+                lastCheckpoint = clock.now
+            }
         }
+        return .finished
     }
 
     func endEpoch(_ state: inout TrainingState, data: DataSplits, workspace: Workspace, events: (TrainingEvent) -> Void) {
@@ -138,6 +212,7 @@ public struct Trainer: Sendable {
         state.epoch += 1
         state.position = 0
         state.order = []
+        state.epochRNG = state.orderRNG
         let metrics = EpochMetrics(
             epoch: state.epoch,
             trainLoss: (r.lossSum + r.penaltySum) / Double(r.examples),
@@ -147,7 +222,8 @@ public struct Trainer: Sendable {
             validationSparsity: validation.meanSparsity,
             trainSeconds: r.seconds,
             samplesPerSecond: Double(r.examples) / max(r.seconds, 1e-9),
-            evaluationSeconds: (clock.now - start).seconds)
+            evaluationSeconds: (clock.now - start).seconds,
+            learningRate: state.optimizer.learningRate)
         state.history.append(metrics)
         let improved = validation.errorRate < state.bestValidationError
         if improved {

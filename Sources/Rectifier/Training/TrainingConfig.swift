@@ -25,6 +25,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var evaluationBatchSize: Int = 1000
     /// Fraction of the labelled training examples used (a seeded, stratified sample; 1: all).
     public var labelFraction: Double = 1
+    /// What to do when the loss or an activation stops being finite.
+    public var onDivergence: DivergencePolicy = .stop
 
     public init() {}
 
@@ -65,4 +67,12 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     public var samplesPerSecond: Double
     /// Seconds spent evaluating.
     public var evaluationSeconds: Double
+    /// Learning rate during the epoch (lower than configured after `reduce-lr`).
+    public var learningRate: Float
+
+    // `trainNll` is what the snake_case key `train_nll` decodes to.
+    enum CodingKeys: String, CodingKey {
+        case epoch, trainLoss, trainNLL = "trainNll", trainError, validationError, validationSparsity, trainSeconds,
+             samplesPerSecond, evaluationSeconds, learningRate
+    }
 }

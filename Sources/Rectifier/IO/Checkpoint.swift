@@ -1,0 +1,168 @@
+import CZlib
+import Foundation
+
+/// A training run frozen between two steps, for `rectifier train --resume`.
+///
+/// File layout: the 8 bytes `RECTCKPT`, a little-endian UInt32 format version, a UInt64 payload
+/// length, the payload, and the CRC-32 of the payload. The payload is a safetensors file: the
+/// current and best parameters (`network.layers.*`, `best.layers.*`), momentum velocities
+/// (`velocity.*`), and in its metadata (`state`) everything else: configuration, data
+/// fingerprint, epoch, position, generator states, running sums, history. Any truncation,
+/// flipped byte, foreign file or other version is refused before anything is used.
+public struct Checkpoint: Sendable, Equatable {
+    /// Current format version.
+    public static let version: UInt32 = 1
+    static let magic = Array("RECTCKPT".utf8)
+
+    public var state: TrainingState
+    public var config: TrainingConfig
+    public var data: DataFingerprint
+    /// Free-form facts about the run (backend, data directory, pre-training) for the resumer.
+    public var notes: [String: String]
+
+    public init(state: TrainingState, config: TrainingConfig, data: DataFingerprint, notes: [String: String] = [:]) {
+        self.state = state
+        self.config = config
+        self.data = data
+        self.notes = notes
+    }
+
+    /// What is recorded besides the tensors.
+    struct Record: Codable {
+        var config: TrainingConfig
+        var architecture: Architecture
+        var data: DataFingerprint
+        var epoch: Int
+        var position: Int
+        // Not orderRNG/epochRNG: snake_case keys would not decode back to an all-caps suffix.
+        var orderGenerator: RandomSource
+        var epochGenerator: RandomSource
+        var running: TrainingState.RunningTotals
+        var bestEpoch: Int
+        var bestValidationError: Double
+        var history: [EpochMetrics]
+        var learningRate: Float
+        var learningRateReductions: Int
+        var notes: [String: String]
+    }
+
+    /// The file's bytes.
+    public func encoded() throws -> [UInt8] {
+        var file = SafeTensors(metadata: ["format": "rectifier-checkpoint"])
+        encodeLayers(state.network.layers, into: &file, prefix: "network.")
+        encodeLayers(state.best.layers, into: &file, prefix: "best.")
+        for (i, v) in state.optimizer.weightVelocity.enumerated() {
+            file.tensors["velocity.\(i).weight"] = .init(shape: [v.rows, v.columns], values: v.storage)
+            file.tensors["velocity.\(i).bias"] = .init(shape: [state.optimizer.biasVelocity[i].count], values: state.optimizer.biasVelocity[i])
+        }
+        let record = Record(
+            config: config, architecture: state.network.architecture, data: data, epoch: state.epoch, position: state.position,
+            orderGenerator: state.orderRNG, epochGenerator: state.epochRNG, running: state.running, bestEpoch: state.bestEpoch,
+            bestValidationError: state.bestValidationError, history: state.history, learningRate: state.optimizer.learningRate,
+            learningRateReductions: state.learningRateReductions, notes: notes)
+        file.metadata["state"] = String(decoding: try FileIO.jsonEncoder().encode(record), as: UTF8.self)
+        let payload = file.encoded()
+        var out = Self.magic
+        withUnsafeBytes(of: Self.version.littleEndian) { out += $0 }
+        withUnsafeBytes(of: UInt64(payload.count).littleEndian) { out += $0 }
+        out += payload
+        withUnsafeBytes(of: Self.crc32(payload).littleEndian) { out += $0 }
+        return out
+    }
+
+    /// Writes the checkpoint atomically (temporary file, fsync, rename).
+    public func write(to path: String) throws {
+        try FileIO.writeAtomically(try encoded(), to: path)
+    }
+
+    /// Reads and verifies a checkpoint.
+    public static func read(_ path: String) throws -> Checkpoint {
+        try decode(try FileIO.read(path), path: path)
+    }
+
+    /// Verifies and decodes checkpoint bytes; `path` names the file in errors.
+    public static func decode(_ bytes: [UInt8], path: String) throws -> Checkpoint {
+        let header = 8 + 4 + 8
+        guard bytes.count >= header + 4 else { throw FileError(path, "truncated: \(bytes.count) bytes, too short for a checkpoint") }
+        guard Array(bytes[0..<8]) == magic else { throw FileError(path, "not a Rectifier checkpoint (wrong magic bytes)") }
+        let version = bytes[8..<12].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
+        guard version == Self.version else {
+            throw FileError(path, "checkpoint format version \(version); this build reads version \(Self.version)")
+        }
+        let length = bytes[12..<20].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard length == UInt64(bytes.count - header - 4) else {
+            throw FileError(path, "truncated or padded: the header announces \(length) bytes of payload, the file has \(bytes.count - header - 4)")
+        }
+        let payload = Array(bytes[header..<(bytes.count - 4)])
+        let stored = bytes[(bytes.count - 4)...].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
+        guard crc32(payload) == stored else { throw FileError(path, "checksum mismatch: the checkpoint is corrupt") }
+        let file = try SafeTensors.parse(payload, path: path)
+        guard file.metadata["format"] == "rectifier-checkpoint", let json = file.metadata["state"] else {
+            throw FileError(path, "checkpoint payload lacks its state record")
+        }
+        let record: Record
+        do { record = try FileIO.jsonDecoder().decode(Record.self, from: Data(json.utf8)) } catch {
+            throw FileError(path, "checkpoint state record is unreadable (\(error))")
+        }
+        let network = try Network(file, path: path, architecture: record.architecture, prefix: "network.")
+        let best = try Network(file, path: path, architecture: record.architecture, prefix: "best.")
+        var optimizer = SGD(learningRate: record.learningRate, momentum: record.config.momentum, for: network)
+        if record.config.momentum != 0 {
+            for (i, layer) in network.layers.enumerated() {
+                guard let w = file.tensors["velocity.\(i).weight"], w.shape == [layer.inputSize, layer.outputSize],
+                      let b = file.tensors["velocity.\(i).bias"], b.shape == [layer.outputSize] else {
+                    throw FileError(path, "checkpoint lacks the momentum velocity of layer \(i + 1)")
+                }
+                optimizer.setVelocity(layer: i, weights: w.values, bias: b.values)
+            }
+        }
+        guard record.epoch >= 0, record.position >= 0, record.position <= record.data.trainCount,
+              record.bestEpoch >= 0, record.bestEpoch <= record.epoch, record.history.count == record.epoch else {
+            throw FileError(path, "checkpoint state is inconsistent (epoch \(record.epoch), position \(record.position))")
+        }
+        var state = TrainingState(network: network, optimizer: optimizer, orderRNG: record.orderGenerator, epochRNG: record.epochGenerator,
+                                  epoch: record.epoch, position: record.position, running: record.running, best: best,
+                                  bestEpoch: record.bestEpoch, bestValidationError: record.bestValidationError,
+                                  history: record.history, learningRateReductions: record.learningRateReductions)
+        guard state.restoreOrder(examples: record.data.trainCount) else {
+            throw FileError(path, "checkpoint state is inconsistent (data order generators disagree)")
+        }
+        return Checkpoint(state: state, config: record.config, data: record.data, notes: record.notes)
+    }
+
+    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBufferPointer { b in
+            var crc: uLong = CZlib.crc32(0, nil, 0)
+            var offset = 0
+            while offset < b.count {  // zlib takes 32-bit lengths
+                let n = min(b.count - offset, 1 << 30)
+                crc = CZlib.crc32(crc, b.baseAddress! + offset, uInt(n))
+                offset += n
+            }
+            return UInt32(truncatingIfNeeded: crc)
+        }
+    }
+}
+
+/// Enough about a dataset to tell that a checkpoint is resumed on the same data.
+public struct DataFingerprint: Codable, Equatable, Sendable {
+    public var name: String
+    public var trainCount: Int
+    public var validationCount: Int
+    public var featureCount: Int
+    public var classes: Int
+    /// FNV-1a hash of the training labels, in order.
+    public var labelHash: UInt64
+
+    /// The fingerprint of the training data actually used (after any label fraction).
+    public init(_ splits: DataSplits) {
+        name = splits.train.name
+        trainCount = splits.train.count
+        validationCount = splits.validation.count
+        featureCount = splits.train.featureCount
+        classes = splits.train.classes
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for l in splits.train.labels { h = (h ^ UInt64(UInt32(bitPattern: l))) &* 0x0000_0100_0000_01B3 }
+        labelHash = h
+    }
+}

@@ -1,0 +1,22 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// Ctrl-C handling: the first SIGINT asks the training loop to stop at the next step (it then
+/// saves a checkpoint); a second one terminates at once.
+enum Interrupt {
+    private static let flag = Atomic<Bool>(false)
+
+    /// Whether a SIGINT arrived since `install`.
+    static var requested: Bool { flag.load(ordering: .relaxed) }
+
+    static func install() {
+        signal(SIGINT) { _ in
+            Interrupt.flag.store(true, ordering: .relaxed)
+            signal(SIGINT, SIG_DFL)  // a second Ctrl-C ends the process
+        }
+    }
+}
