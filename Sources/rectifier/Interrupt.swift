@@ -14,6 +14,11 @@ enum Interrupt {
     static var requested: Bool { flag.load(ordering: .relaxed) }
 
     static func install() {
+        // A parent may have started us with SIGINT blocked (test runners do); unblock it.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         signal(SIGINT) { _ in
             Interrupt.flag.store(true, ordering: .relaxed)
             signal(SIGINT, SIG_DFL)  // a second Ctrl-C ends the process

@@ -28,6 +28,10 @@ public enum SoftmaxCrossEntropy {
             for j in 1..<classes where row[j] > row[maxIndex] { maxIndex = j }
             let maxLogit = row[maxIndex]
             if maxIndex == label { result.correct += 1 }
+            if maxLogit.isInfinite || maxLogit.isNaN {
+                result.lossSum += infiniteRow(row, label: label, classes: classes, gradient: gradient.map { $0 + r * classes }, scale: scale)
+                continue
+            }
             var sum: Float = 0
             for j in 0..<classes { sum += expf(row[j] - maxLogit) }
             let logSum = maxLogit + logf(sum)
@@ -41,5 +45,23 @@ public enum SoftmaxCrossEntropy {
             }
         }
         return result
+    }
+
+    /// A row whose largest logit is ±infinity (or NaN): the softmax limit puts all probability
+    /// evenly on the +∞ logits (on every class when all are -∞); NaN stays NaN so that the
+    /// trainer notices.
+    static func infiniteRow(_ row: UnsafePointer<Float>, label: Int, classes: Int,
+                            gradient: UnsafeMutablePointer<Float>?, scale: Float) -> Double {
+        if (0..<classes).contains(where: { row[$0].isNaN }) {
+            if let gradient { for j in 0..<classes { gradient[j] = .nan } }
+            return .nan
+        }
+        let top = row[(0..<classes).max { row[$0] < row[$1] }!]
+        let winners = (0..<classes).filter { row[$0] == top }
+        let p = 1 / Float(winners.count)
+        if let gradient {
+            for j in 0..<classes { gradient[j] = ((row[j] == top ? p : 0) - (j == label ? 1 : 0)) * scale }
+        }
+        return row[label] == top ? -log(Double(p)) : .infinity
     }
 }

@@ -55,8 +55,14 @@ public enum ReconstructionStrategy: String, Equatable, Hashable, Sendable, Codab
             let d = r - x
             return (d * d, 2 * d * Activation.stableSigmoid(y))
         case .sigmoidCrossEntropy:
-            // -x log σ(y) - (1-x) log(1-σ(y)) = softplus(y) - x y, stable for any y.
-            return (Activation.stableSoftplus(y) - x * y, Activation.stableSigmoid(y) - x)
+            // -x log σ(y) - (1-x) log(1-σ(y)) = softplus(y) - x y = (1-x) y + softplus(-y) for y ≥ 0;
+            // infinite y is the limit (0 when the target is the matching extreme).
+            if y.isInfinite {
+                let miss = y > 0 ? 1 - x : x
+                return (miss == 0 ? 0 : .infinity, Activation.stableSigmoid(y) - x)
+            }
+            let cost = y >= 0 ? (1 - x) * y + Activation.stableSoftplus(-y) : Activation.stableSoftplus(y) - x * y
+            return (cost, Activation.stableSigmoid(y) - x)
         case .linearQuadratic:
             let d = y - x
             return (d * d, 2 * d)

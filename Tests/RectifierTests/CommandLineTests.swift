@@ -1,0 +1,143 @@
+import Foundation
+import Rectifier
+import Testing
+
+/// The `rectifier` executable, run as a user would: killed and resumed, interrupted, fed bad
+/// options. Skipped when the executable was not built next to the tests.
+@Suite(.serialized) struct CommandLineTests {
+    static let executable: String? = {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("rectifier").path }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs the tool to completion.
+    static func run(_ arguments: [String]) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable!)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Starts the tool and sends `signal` once its output contains `marker`.
+    static func interrupt(_ arguments: [String], signal: Int32, after marker: String) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable!)
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var seen = ""
+        while !seen.contains(marker) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    static let trainArguments = ["train", "--layers", "64,48", "--epochs", "4", "--learning-rate", "0.05", "--seed", "3",
+                                 "--checkpoint-minutes", "0.002", "--backend", "builtin", "--threads", "2"]
+
+    /// result.json without the fields that measure time.
+    static func timeless(_ path: String) throws -> Data {
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        return try JSONSerialization.data(withJSONObject: object.filter { !$0.key.contains("seconds") }, options: .sortedKeys)
+    }
+
+    @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
+    func killedAndResumedRunIsIdenticalToAnUninterruptedOne() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let straight = try Self.run(Self.trainArguments + ["--out", dir + "/straight"])
+        #expect(straight.status == 0, "\(straight.stderr)")
+        // SIGKILL after the second epoch line: the last checkpoint is mid-epoch or at an epoch end.
+        _ = try Self.interrupt(Self.trainArguments + ["--out", dir + "/killed"], signal: SIGKILL, after: "epoch 2 ")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/killed/result.json"), "the run was killed before finishing")
+        let resumed = try Self.run(["train", "--resume", dir + "/killed", "--backend", "builtin", "--threads", "2"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("resuming"))
+        let a = try Data(contentsOf: URL(fileURLWithPath: dir + "/straight/model.safetensors"))
+        let b = try Data(contentsOf: URL(fileURLWithPath: dir + "/killed/model.safetensors"))
+        #expect(a == b, "model bytes differ")
+        #expect(try Self.timeless(dir + "/straight/result.json") == Self.timeless(dir + "/killed/result.json"))
+        // no temporary files are left behind
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir + "/killed").filter { $0.contains(".tmp") }
+        #expect(leftovers.isEmpty || leftovers.allSatisfy { $0.hasPrefix(".") }, "\(leftovers)")
+    }
+
+    @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
+    func ctrlCSavesACheckpointAndSaysHowToResume() throws {
+        let dir = TestSupport.temporaryDirectory() + "/run"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable!)
+        process.arguments = Self.trainArguments + ["--out", dir, "--epochs", "1000", "--patience", "0"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        var seen = ""
+        while !seen.contains("epoch 1 ") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        kill(process.processIdentifier, SIGINT)
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(message.contains("--resume \(dir)"), "\(message)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/checkpoint.bin"))
+        #expect(try Checkpoint.read(dir + "/checkpoint.bin").state.epoch >= 1)
+    }
+
+    @Test(.enabled(if: executable != nil, "needs the rectifier executable"),
+          arguments: [
+              (["train", "--activation", "swish"], "swish"),
+              (["train", "--layers", "10,,5"], "--layers"),
+              (["train", "--layers", ""], "--layers is empty"),
+              (["train", "--batch-size", "0"], "batch size"),
+              (["train", "--learning-rate=-1"], "learning rate"),
+              (["train", "--l1=-0.1"], "L1"),
+              (["train", "--dataset", "cifar"], "unknown dataset"),
+              (["train", "--data-dir", "/nonexistent/mnist"], "/nonexistent/mnist: no such directory"),
+              (["train", "--epochs", "0"], "epochs"),
+              (["train", "--label-fraction", "2"], "label fraction"),
+              (["train", "--noise", "gaussian:0.1"], "noise"),
+              (["train", "--resume", "/nonexistent/run"], "/nonexistent/run"),
+              (["evaluate", "/nonexistent/model.safetensors"], "no such file"),
+              (["train", "--unknown-option"], "unknown-option"),
+          ])
+    func badInputGetsOneClearError(arguments: [String], fragment: String) throws {
+        let r = try Self.run(arguments)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("Error"), "\(r.stderr)")
+        #expect(r.stderr.contains(fragment), "expected '\(fragment)' in: \(r.stderr)")
+        #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Stack dump"))
+    }
+
+    @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
+    func corruptModelFileIsNamed() throws {
+        let path = TestSupport.temporaryDirectory() + "/model.safetensors"
+        FileManager.default.createFile(atPath: path, contents: Data((0..<1000).map { UInt8(($0 * 37) % 251) }))
+        let r = try Self.run(["evaluate", path])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains(path))
+    }
+}
