@@ -61,12 +61,16 @@ public struct Checkpoint: Sendable, Equatable {
             bestValidationError: state.bestValidationError, history: state.history, learningRate: state.optimizer.learningRate,
             learningRateReductions: state.learningRateReductions, notes: notes)
         file.metadata["state"] = String(decoding: try FileIO.jsonEncoder().encode(record), as: UTF8.self)
-        let payload = file.encoded()
-        var out = Self.magic
-        withUnsafeBytes(of: Self.version.littleEndian) { out += $0 }
+        return Self.frame(file.encoded())
+    }
+
+    /// Wraps a payload in the checkpoint container: magic, version, length, payload, CRC-32.
+    public static func frame(_ payload: [UInt8]) -> [UInt8] {
+        var out = magic
+        withUnsafeBytes(of: version.littleEndian) { out += $0 }
         withUnsafeBytes(of: UInt64(payload.count).littleEndian) { out += $0 }
         out += payload
-        withUnsafeBytes(of: Self.crc32(payload).littleEndian) { out += $0 }
+        withUnsafeBytes(of: crc32(payload).littleEndian) { out += $0 }
         return out
     }
 

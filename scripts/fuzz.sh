@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Fuzzes every file reader with libFuzzer for SECONDS each (default 600), starting from seed
+# corpora of valid files. Crashes land in fuzz/out/<reader>/ (turn each into a regression test).
+#   scripts/fuzz.sh [SECONDS] [READER...]     readers: idx safetensors checkpoint
+set -euo pipefail
+cd "$(dirname "$0")/../Fuzz"
+seconds=${1:-600}
+shift || true
+readers=${*:-idx safetensors checkpoint}
+out=../fuzz/out
+corpus=../fuzz/corpus
+
+swift build -c release --product FuzzSeeds >/dev/null
+mkdir -p "$corpus"
+.build/release/FuzzSeeds "$corpus"
+
+for reader in $readers; do
+    case $reader in
+        idx) product=FuzzIDX ;;
+        safetensors) product=FuzzSafeTensors ;;
+        checkpoint) product=FuzzCheckpoint ;;
+        *) echo "unknown reader $reader" >&2; exit 2 ;;
+    esac
+    swift build -c debug --product "$product" --scratch-path .build-fuzz \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >/dev/null
+    mkdir -p "$out/$reader" "$corpus/$reader.work"
+    cp -n "$corpus/$reader"/* "$corpus/$reader.work/" 2>/dev/null || true
+    echo "== $reader: $seconds s"
+    .build-fuzz/debug/"$product" "$corpus/$reader.work" -max_total_time="$seconds" -max_len=65536 \
+        -rss_limit_mb=2048 -artifact_prefix="$out/$reader/" -print_final_stats=1 2>&1 |
+        grep -E "^(stat::|#[0-9]+ +DONE|==[0-9]+==|SUMMARY|artifact)" || true
+    echo "corpus size: $(ls "$corpus/$reader.work" | wc -l) files"
+done
