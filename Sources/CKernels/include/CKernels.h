@@ -53,3 +53,20 @@ void rk_pool_destroy(rk_pool *pool);
 /* Runs fn(context, part) for part in [0, parts) across the pool and returns when all are done.
  * Calls from several threads are serialised. Must not be called from inside a task. */
 void rk_pool_run(rk_pool *pool, long parts, rk_task_fn fn, void *context);
+
+/* ---- the kernels above, split across a pool (parallel.c) ----
+ * Work is cut into `parts` slabs (at most) of whole micro-tiles; every element is computed by
+ * one thread in a fixed order, so results do not depend on the number of threads. A NULL pool
+ * or parts <= 1 runs on the calling thread. No allocation. */
+
+/* rk_sgemm over slabs of C's longer side. Returns 0 or -1 (out of memory). */
+int rk_sgemm_parallel(rk_pool *pool, long parts, int trans_a, int trans_b, long m, long n, long k, float alpha,
+                      const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+
+/* rk_sparse_forward over slabs of Y's columns. */
+void rk_sparse_forward_parallel(rk_pool *pool, long parts, long m, long n, const int *row_start, const int *index,
+                                const float *x, long ldx, const float *w, long ldw, float *y, long ldy);
+
+/* rk_sparse_backward over slabs of W's k rows. Returns 0, or -1 when m > 256. */
+int rk_sparse_backward_parallel(rk_pool *pool, long parts, long m, long n, long k, const float *x, long ldx,
+                                const float *dy, long lddy, float *w, long ldw, float *dx, long lddx, float alpha);

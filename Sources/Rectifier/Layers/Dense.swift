@@ -65,13 +65,8 @@ public struct DenseLayer: Equatable, Sendable {
             let w = w.baseAddress!
             if let scratch, sparse {
                 let parts = scratch.inputNonZeros * n >= 1 << 18 ? la.threads : 1
-                let ranges = splitRange(n, parts: parts, granule: 64)
-                let ptrs = UncheckedSendable((input, w, output))
-                la.pool.run(ranges.count) { part in
-                    let (x, w, y) = ptrs.value
-                    rk_sparse_forward(batch, ranges[part].lowerBound, ranges[part].upperBound,
-                                      scratch.rowStart.pointer, scratch.index.pointer, x, k, w, n, y, n)
-                }
+                rk_sparse_forward_parallel(la.pool.handle, parts, batch, n, scratch.rowStart.pointer, scratch.index.pointer,
+                                           input, k, w, n, output, n)
             } else {
                 la.gemm(m: batch, n: n, k: k, a: input, lda: k, b: w, ldb: n, beta: 0, c: output, ldc: n)
             }
@@ -138,14 +133,9 @@ public struct DenseLayer: Equatable, Sendable {
         let (k, n) = (inputSize, outputSize)
         weights.storage.withUnsafeMutableBufferPointer { w in
             let parts = k * n >= 1 << 17 ? la.threads : 1
-            let ranges = splitRange(k, parts: parts, granule: 8)
-            let ptrs = UncheckedSendable((input, UnsafePointer(delta), w.baseAddress!, inputGradient))
-            la.pool.run(ranges.count) { part in
-                let (x, dy, w, dx) = ptrs.value
-                let status = rk_sparse_backward(batch, n, ranges[part].lowerBound, ranges[part].upperBound,
-                                                x, k, dy, n, w, n, dx, k, -rate)
-                precondition(status == 0, "fused sparse backward needs a batch of at most 256")
-            }
+            let status = rk_sparse_backward_parallel(la.pool.handle, parts, batch, n, k, input, k, delta, n,
+                                                     w.baseAddress!, n, inputGradient, k, -rate)
+            precondition(status == 0, "fused sparse backward needs a batch of at most 256")
         }
         bias.withUnsafeMutableBufferPointer { b in
             for r in 0..<batch {

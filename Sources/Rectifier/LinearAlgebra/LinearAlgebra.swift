@@ -111,26 +111,9 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
         // Parallel when there is enough arithmetic, or enough of B to stream (a batch-1 product is
         // bound by reading B, and two cores read faster than one).
         let parts = m * n * k >= Self.parallelThreshold || k * n >= Self.parallelThreshold / 4 ? threads : 1
-        // Split C into slabs of whole micro-tiles (6 rows or 16 columns) along its longer side;
-        // every element is then summed in the same order whatever the thread count.
-        let splitColumns = n >= m
-        let ranges = splitRange(splitColumns ? n : m, parts: parts, granule: splitColumns ? 16 : 6)
-        let ptrs = UncheckedSendable((a, b, c))
-        pool.run(ranges.count) { part in
-            let (a, b, c) = ptrs.value
-            let r = ranges[part]
-            let status: Int32
-            if splitColumns {
-                status = rk_sgemm(transA ? 1 : 0, transB ? 1 : 0, m, r.count, k, alpha, a, lda,
-                                  transB ? b + r.lowerBound * ldb : b + r.lowerBound, ldb,
-                                  beta, c + r.lowerBound, ldc)
-            } else {
-                status = rk_sgemm(transA ? 1 : 0, transB ? 1 : 0, r.count, n, k, alpha,
-                                  transA ? a + r.lowerBound : a + r.lowerBound * lda, lda, b, ldb,
-                                  beta, c + r.lowerBound * ldc, ldc)
-            }
-            precondition(status == 0, "out of memory for the GEMM packing buffers")
-        }
+        let status = rk_sgemm_parallel(pool.handle, parts, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda,
+                                       b, ldb, beta, c, ldc)
+        precondition(status == 0, "out of memory for the GEMM packing buffers")
     }
 
     /// `C = alpha * op(A) * op(B) + beta * C` on matrices; shapes are checked.

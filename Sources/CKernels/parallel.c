@@ -1,0 +1,109 @@
+/* The kernels, split across the pool. Each task gets a slab of whole micro-tiles (rows or
+ * columns), so slabs never share an output element and the result is the same for any number
+ * of threads. Arguments travel in a struct on the caller's stack: nothing is allocated. */
+#include "CKernels.h"
+
+/* Slab i of `parts` over `count` items in units of `granule`: [*begin, *end). */
+static void slab(long count, long parts, long granule, long i, long *begin, long *end) {
+    long units = (count + granule - 1) / granule;
+    *begin = (units * i / parts) * granule;
+    if (*begin > count) *begin = count;
+    *end = i == parts - 1 ? count : (units * (i + 1) / parts) * granule;
+    if (*end > count) *end = count;
+}
+
+static long clamp_parts(long parts, long count, long granule) {
+    long units = (count + granule - 1) / granule;
+    if (parts > units) parts = units;
+    return parts < 1 ? 1 : parts;
+}
+
+typedef struct {
+    long parts;
+    int trans_a, trans_b, split_columns;
+    long m, n, k;
+    float alpha, beta;
+    const float *a, *b;
+    float *c;
+    long lda, ldb, ldc;
+    int status;
+} gemm_task_t;
+
+static void gemm_task(void *context, long part) {
+    gemm_task_t *t = context;
+    long begin, end, status;
+    if (t->split_columns) {
+        slab(t->n, t->parts, 16, part, &begin, &end);
+        status = rk_sgemm(t->trans_a, t->trans_b, t->m, end - begin, t->k, t->alpha, t->a, t->lda,
+                          t->trans_b ? t->b + begin * t->ldb : t->b + begin, t->ldb, t->beta, t->c + begin, t->ldc);
+    } else {
+        slab(t->m, t->parts, 6, part, &begin, &end);
+        status = rk_sgemm(t->trans_a, t->trans_b, end - begin, t->n, t->k, t->alpha,
+                          t->trans_a ? t->a + begin : t->a + begin * t->lda, t->lda, t->b, t->ldb, t->beta,
+                          t->c + begin * t->ldc, t->ldc);
+    }
+    if (status) __atomic_store_n(&t->status, -1, __ATOMIC_RELAXED);
+}
+
+int rk_sgemm_parallel(rk_pool *pool, long parts, int trans_a, int trans_b, long m, long n, long k, float alpha,
+                      const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    int split_columns = n >= m;
+    gemm_task_t t = {
+        .parts = clamp_parts(parts, split_columns ? n : m, split_columns ? 16 : 6),
+        .trans_a = trans_a, .trans_b = trans_b, .split_columns = split_columns,
+        .m = m, .n = n, .k = k, .alpha = alpha, .beta = beta, .a = a, .b = b, .c = c,
+        .lda = lda, .ldb = ldb, .ldc = ldc, .status = 0,
+    };
+    rk_pool_run(pool, t.parts, gemm_task, &t);
+    return t.status;
+}
+
+typedef struct {
+    long parts, m, n;
+    const int *row_start, *index;
+    const float *x, *w;
+    float *y;
+    long ldx, ldw, ldy;
+} forward_task_t;
+
+static void forward_task(void *context, long part) {
+    forward_task_t *t = context;
+    long begin, end;
+    slab(t->n, t->parts, 64, part, &begin, &end);
+    rk_sparse_forward(t->m, begin, end, t->row_start, t->index, t->x, t->ldx, t->w, t->ldw, t->y, t->ldy);
+}
+
+void rk_sparse_forward_parallel(rk_pool *pool, long parts, long m, long n, const int *row_start, const int *index,
+                                const float *x, long ldx, const float *w, long ldw, float *y, long ldy) {
+    forward_task_t t = {
+        .parts = clamp_parts(parts, n, 64), .m = m, .n = n, .row_start = row_start, .index = index,
+        .x = x, .w = w, .y = y, .ldx = ldx, .ldw = ldw, .ldy = ldy,
+    };
+    rk_pool_run(pool, t.parts, forward_task, &t);
+}
+
+typedef struct {
+    long parts, m, n, k;
+    const float *x, *dy;
+    float *w, *dx;
+    long ldx, lddy, ldw, lddx;
+    float alpha;
+} backward_task_t;
+
+static void backward_task(void *context, long part) {
+    backward_task_t *t = context;
+    long begin, end;
+    slab(t->k, t->parts, 8, part, &begin, &end);
+    rk_sparse_backward(t->m, t->n, begin, end, t->x, t->ldx, t->dy, t->lddy, t->w, t->ldw, t->dx, t->lddx, t->alpha);
+}
+
+int rk_sparse_backward_parallel(rk_pool *pool, long parts, long m, long n, long k, const float *x, long ldx,
+                                const float *dy, long lddy, float *w, long ldw, float *dx, long lddx, float alpha) {
+    if (m > 256) return -1;
+    backward_task_t t = {
+        .parts = clamp_parts(parts, k, 8), .m = m, .n = n, .k = k, .x = x, .dy = dy, .w = w, .dx = dx,
+        .ldx = ldx, .lddy = lddy, .ldw = ldw, .lddx = lddx, .alpha = alpha,
+    };
+    rk_pool_run(pool, t.parts, backward_task, &t);
+    return 0;
+}
