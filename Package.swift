@@ -13,7 +13,7 @@ let package = Package(
     targets: [
         // Hot numeric kernels (GEMM micro-kernel, sparse row kernels). C, because Swift cannot
         // compile one function for AVX2+FMA and pick it at run time; see Sources/CKernels/README.md.
-        .target(name: "CKernels"),
+        .target(name: "CKernels", exclude: ["README.md"]),
         // The system zlib, for gzip-compressed IDX files.
         .systemLibrary(name: "CZlib"),
         .target(

@@ -10,9 +10,11 @@ readers=${*:-idx safetensors checkpoint}
 out=../fuzz/out
 corpus=../fuzz/corpus
 
-swift build -c release --product FuzzSeeds >/dev/null
+# Start clean: a build folder of this sub-package does not notice files added to the library.
+rm -rf .build-fuzz
+swift build -c release --product FuzzSeeds --scratch-path .build-fuzz >/dev/null
 mkdir -p "$corpus"
-.build/release/FuzzSeeds "$corpus"
+.build-fuzz/release/FuzzSeeds "$corpus"
 
 for reader in $readers; do
     case $reader in
@@ -22,7 +24,7 @@ for reader in $readers; do
         *) echo "unknown reader $reader" >&2; exit 2 ;;
     esac
     swift build -c debug --product "$product" --scratch-path .build-fuzz \
-        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >/dev/null
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library 2>&1 | grep -E "error" && exit 1
     mkdir -p "$out/$reader" "$corpus/$reader.work"
     cp -n "$corpus/$reader"/* "$corpus/$reader.work/" 2>/dev/null || true
     echo "== $reader: $seconds s"

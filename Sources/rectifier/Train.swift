@@ -35,6 +35,9 @@ struct Train: ParsableCommand {
     @Option(help: "When the loss or an activation stops being finite: stop, or reduce-lr (back to the last good epoch with half the learning rate).")
     var onDivergence: DivergencePolicy = .stop
 
+    @Flag(help: "After selecting the epoch on validation, retrain on training + validation data for that many epochs and report that network's test error too (model-refit.safetensors).")
+    var refit = false
+
     @Option(help: "Also save a checkpoint every this many minutes within an epoch.")
     var checkpointMinutes: Double = 10
 
@@ -53,6 +56,7 @@ struct Train: ParsableCommand {
         if pretrain && initFrom != nil { throw ValidationError("--pretrain and --init-from exclude each other") }
         if pretrain { _ = try pretrainingConfig() }
         if !(checkpointMinutes > 0) { throw ValidationError("--checkpoint-minutes must be positive") }
+        if refit && labelFraction < 1 { throw ValidationError("--refit needs every label (--label-fraction 1)") }
         if resume != nil && (out != nil || pretrain || initFrom != nil) {
             throw ValidationError("--resume continues a run as it was configured; it takes no --out, --pretrain or --init-from")
         }
@@ -126,7 +130,9 @@ struct Train: ParsableCommand {
             session.pretrainingSeconds = (ContinuousClock.now - start).seconds
             session.notes["pretraining_seconds"] = String(session.pretrainingSeconds!)
         }
-        session.previousSeconds = 0
+        session.refit = refit
+        session.initial = network
+        session.notes["refit"] = refit ? "1" : "0"
         let result = try session.train(from: state)
         report(result, run: run, console: console)
     }
@@ -155,8 +161,12 @@ struct Train: ParsableCommand {
         session.notes = notes
         session.previousSeconds = Double(notes["elapsed_seconds"] ?? "") ?? 0
         session.pretrainingSeconds = notes["pretraining_seconds"].flatMap(Double.init)
+        session.refit = notes["refit"] == "1"
         if FileManager.default.fileExists(atPath: path + "/stack.safetensors") {
-            session.pretrainingReports = try? PretrainedStack.load(from: path + "/stack.safetensors").reports
+            let stack = try PretrainedStack.load(from: path + "/stack.safetensors")
+            session.pretrainingReports = stack.reports
+            var rng = RandomSource(seed: checkpoint.config.seed).derived("classifier")
+            session.initial = stack.classifier(classes: splits.train.classes, rng: &rng)
         }
         let result = try session.train(from: checkpoint.state)
         report(result, run: run, console: console)
@@ -166,6 +176,10 @@ struct Train: ParsableCommand {
         console.line("test error \(percent(result.testError)) at epoch \(result.bestEpoch) (validation \(percent(result.validationError))), "
             + "mean sparsity \(percent(result.meanSparsity)) [\(result.sparsityPerLayer.map(percent).joined(separator: ", "))], "
             + "dead units \(result.deadUnits), \(format(result.wallSeconds, 1)) s")
+        if let r = result.refit {
+            console.line("refit on \(r.examples) examples for \(r.epochs) epochs: test error \(percent(r.testError)), "
+                + "mean sparsity \(percent(r.meanSparsity)) [\(r.sparsityPerLayer.map(percent).joined(separator: ", "))], dead units \(r.deadUnits)")
+        }
         if let run { console.line("wrote \(run.path)/{config.json, metrics.jsonl, result.json, model.safetensors, checkpoint.bin}") }
     }
 }

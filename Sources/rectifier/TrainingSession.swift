@@ -17,6 +17,10 @@ struct TrainingSession {
     var previousSeconds = 0.0
     var pretrainingReports: [PretrainedLayerReport]?
     var pretrainingSeconds: Double?
+    /// Retrain on training + validation data for the chosen number of epochs, starting again
+    /// from `initial` (nil: the seed's initial network).
+    var refit = false
+    var initial: Network?
 
     static let checkpointFile = "checkpoint.bin"
 
@@ -80,7 +84,34 @@ struct TrainingSession {
                                     labelledExamples: splits.train.count)
         result.pretraining = pretrainingReports
         result.pretrainingSeconds = pretrainingSeconds
+        var refitNetwork: Network?
+        if refit {
+            if !quiet { console.line("refit: training on \(splits.train.count + splits.validation.count) examples (training + validation) for \(state.bestEpoch) epochs") }
+            let (network, r) = trainer.refit(epochs: state.bestEpoch, learningRate: state.optimizer.learningRate, data: splits,
+                                             initial: initial) { event in
+                switch event {
+                case let .progress(epoch, done, total, rate, loss):
+                    if !quiet { console.progress(epoch: epoch, epochs: state.bestEpoch, done: done, total: total, rate: rate, loss: loss) }
+                case let .epochFinished(m, _):
+                    if !quiet {
+                        console.line("refit epoch \(m.epoch)  loss \(format(m.trainLoss, 4))  train err \(percent(m.trainError))  "
+                            + "\(format(m.samplesPerSecond, 0)) ex/s  \(format(m.trainSeconds, 1)) s")
+                    }
+                case .diverged(let d, _):
+                    console.error("warning: refit \(d)")
+                }
+            }
+            refitNetwork = network
+            result.refit = r
+            result.wallSeconds = previousSeconds + (clock.now - began).seconds
+        }
         if let run {
+            if let refitNetwork {
+                try refitNetwork.save(to: run.path + "/model-refit.safetensors", metadata: [
+                    "seed": String(config.seed), "refit_epochs": String(state.bestEpoch),
+                    "config": String(decoding: try FileIO.jsonEncoder().encode(config), as: UTF8.self),
+                ])
+            }
             try state.best.save(to: run.modelPath, metadata: [
                 "seed": String(config.seed), "best_epoch": String(state.bestEpoch),
                 "config": String(decoding: try FileIO.jsonEncoder().encode(config), as: UTF8.self),

@@ -70,3 +70,14 @@ public struct DataSplits: Sendable {
         self.test = test
     }
 }
+
+extension Dataset {
+    /// This dataset followed by `other` (same features and classes).
+    public func appending(_ other: Dataset, name: String? = nil) -> Dataset {
+        precondition(featureCount == other.featureCount && classes == other.classes, "datasets do not match")
+        return Dataset(name: name ?? "\(self.name)+\(other.name)",
+                       features: Matrix(rows: count + other.count, columns: featureCount,
+                                        storage: features.storage + other.features.storage),
+                       labels: labels + other.labels, classes: classes)
+    }
+}

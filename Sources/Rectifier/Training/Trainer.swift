@@ -110,7 +110,7 @@ public struct Trainer: Sendable {
     /// True when the run has nothing left to do.
     public func isFinished(_ state: TrainingState) -> Bool {
         state.position == 0 && (state.epoch >= config.epochs
-            || (config.patience > 0 && state.epoch > 0 && state.epochsSinceBest >= config.patience))
+            || (config.patience > 0 && state.bestEpoch > 0 && state.epochsSinceBest >= config.patience))
     }
 
     /// Trains until `isFinished`, until `shouldStop` returns true (checked between steps), or
@@ -206,8 +206,10 @@ public struct Trainer: Sendable {
     func endEpoch(_ state: inout TrainingState, data: DataSplits, workspace: Workspace, events: (TrainingEvent) -> Void) {
         let clock = ContinuousClock()
         let start = clock.now
-        let validation = state.network.evaluate(data.validation, batchSize: config.evaluationBatchSize,
-                                                using: linearAlgebra, workspace: workspace)
+        // Without a validation set there is nothing to select on: the epoch is reported with a
+        // NaN validation error and `best` stays where it is.
+        let validation = data.validation.count == 0 ? nil
+            : state.network.evaluate(data.validation, batchSize: config.evaluationBatchSize, using: linearAlgebra, workspace: workspace)
         let r = state.running
         state.epoch += 1
         state.position = 0
@@ -218,15 +220,15 @@ public struct Trainer: Sendable {
             trainLoss: (r.lossSum + r.penaltySum) / Double(r.examples),
             trainNLL: r.lossSum / Double(r.examples),
             trainError: Double(r.examples - r.correct) / Double(r.examples),
-            validationError: validation.errorRate,
-            validationSparsity: validation.meanSparsity,
+            validationError: validation?.errorRate ?? .nan,
+            validationSparsity: validation?.meanSparsity ?? .nan,
             trainSeconds: r.seconds,
             samplesPerSecond: Double(r.examples) / max(r.seconds, 1e-9),
             evaluationSeconds: (clock.now - start).seconds,
             learningRate: state.optimizer.learningRate)
         state.history.append(metrics)
-        let improved = validation.errorRate < state.bestValidationError
-        if improved {
+        let improved = validation.map { $0.errorRate < state.bestValidationError } ?? false
+        if let validation, improved {
             state.best = state.network
             state.bestEpoch = state.epoch
             state.bestValidationError = validation.errorRate

@@ -36,6 +36,8 @@ public struct TrainingResult: Codable, Equatable, Sendable {
     public var pretraining: [PretrainedLayerReport]?
     /// Seconds of pre-training, when there was any.
     public var pretrainingSeconds: Double?
+    /// The network retrained on training + validation data for `bestEpoch` epochs, when asked.
+    public var refit: RefitResult?
 
     /// Measures `state.best` on the test set and assembles the result; `labelledExamples` is the
     /// size of the (possibly reduced) training set the run used.

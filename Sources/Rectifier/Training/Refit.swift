@@ -1,0 +1,45 @@
+/// The final fit of a common protocol: once validation has chosen the number of epochs, train
+/// again, from the same initial parameters, on the training and validation examples together
+/// for that many epochs, and measure the final network on the test set.
+public struct RefitResult: Codable, Equatable, Sendable {
+    /// Epochs trained (the best validation epoch of the selection run).
+    public var epochs: Int
+    /// Examples trained on (training + validation).
+    public var examples: Int
+    /// Learning rate used (the selection run's, after any reduction).
+    public var learningRate: Float
+    public var testError: Double
+    public var testLoss: Double
+    public var sparsityPerLayer: [Double]
+    public var meanSparsity: Double
+    public var deadUnitsPerLayer: [Int]
+    public var deadUnits: Int
+    public var trainSeconds: Double
+}
+
+extension Trainer {
+    /// Trains `initial` (or the seed's initial network) for `epochs` epochs on
+    /// `data.train` + `data.validation` at `learningRate`, and evaluates the final network on
+    /// `data.test`. `events` receives the epochs (their validation error is NaN: there is none).
+    public func refit(epochs: Int, learningRate: Float, data: DataSplits, initial: Network? = nil,
+                      events: (TrainingEvent) -> Void = { _ in }) -> (Network, RefitResult) {
+        var config = self.config
+        config.epochs = max(1, epochs)
+        config.patience = 0
+        config.learningRate = learningRate
+        config.onDivergence = .stop
+        let merged = DataSplits(train: data.train.appending(data.validation, name: data.train.name + "+validation"),
+                                validation: Dataset(name: "none", features: Matrix(rows: 0, columns: data.train.featureCount),
+                                                    labels: [], classes: data.train.classes),
+                                test: data.test)
+        let trainer = Trainer(config: config, linearAlgebra: linearAlgebra)
+        var state = trainer.initialState(for: merged, network: initial)
+        trainer.run(&state, data: merged, events: events)
+        let eval = state.network.evaluate(data.test, batchSize: config.evaluationBatchSize, using: linearAlgebra)
+        return (state.network, RefitResult(
+            epochs: state.epoch, examples: merged.train.count, learningRate: learningRate, testError: eval.errorRate,
+            testLoss: eval.meanLoss, sparsityPerLayer: eval.sparsityPerLayer, meanSparsity: eval.meanSparsity,
+            deadUnitsPerLayer: eval.deadUnitsPerLayer, deadUnits: eval.deadUnits,
+            trainSeconds: state.history.reduce(0) { $0 + $1.trainSeconds }))
+    }
+}
