@@ -16,9 +16,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Coefficient of the L1 penalty on hidden activations.
     public var l1: Float = 0.001
     /// Most epochs to run.
-    public var epochs: Int = 50
+    public var epochs: Int = 60
     /// Stop after this many epochs without a new best validation error (0: never stop early).
-    public var patience: Int = 10
+    public var patience: Int = 15
     /// Seed of every random choice (weights, sign masks, data order).
     public var seed: UInt64 = 1
     /// Batch size for evaluation passes (does not change results).

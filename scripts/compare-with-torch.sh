@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the PyTorch peer scripts of ../shared/bench and `rectifier bench` back to back on this
+# machine and prints the ratios (the issue's "side by side, same run").
+#   scripts/compare-with-torch.sh MNIST_DIR PEER_BENCH_DIR [L1] [SECONDS]
+# Needs a Python with torch, numpy and threadpoolctl as $PYTHON (default python3):
+#   python3 -m venv /tmp/peer && /tmp/peer/bin/pip install torch numpy threadpoolctl
+#   PYTHON=/tmp/peer/bin/python scripts/compare-with-torch.sh ../shared/data/mnist ../shared/bench
+set -euo pipefail
+mnist=$(cd "${1:?MNIST directory}" && pwd)
+peer=$(cd "${2:?directory with torch_mlp.py and gemm_bench.py}" && pwd)
+l1=${3:-0}
+seconds=${4:-20}
+python=${PYTHON:-python3}
+out=${OUT:-runs/compare-$(date +%Y%m%d-%H%M%S)}
+cd "$(dirname "$0")/.."
+mkdir -p "$out"
+swift build -c release --product rectifier >/dev/null
+
+echo "== PyTorch: training at batch 1, 10, 100 for $seconds s each (L1 $l1), then inference"
+for batch in 1 10 100; do
+    "$python" "$peer/torch_mlp.py" "$mnist" --epochs 1 --batch "$batch" --lr 0.01 --l1 "$l1" --no-epoch-eval \
+        --max-train-seconds "$seconds" >> "$out/torch.jsonl"
+done
+echo "== GEMM: numpy (OpenBLAS) and torch"
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$python" "$peer/gemm_bench.py" numpy >> "$out/gemm.jsonl"
+"$python" "$peer/gemm_bench.py" torch >> "$out/gemm.jsonl"
+echo "== rectifier bench"
+.build/release/rectifier bench --data-dir "$mnist" --seconds "$seconds" --l1 "$l1" --json "$out/rectifier.json" \
+    --compare "$out/torch.jsonl" --compare "$out/gemm.jsonl" | tee "$out/table.txt"
+echo "raw figures in $out"
