@@ -23,11 +23,16 @@ struct Console {
 
     /// Redraws the progress bar (terminals only).
     func progress(epoch: Int, epochs: Int, done: Int, total: Int, rate: Double, loss: Double) {
+        progress(label: "epoch \(epoch)/\(epochs)", done: done, total: total, rate: rate, loss: loss)
+    }
+
+    /// Redraws the progress bar with its own label (terminals only).
+    func progress(label: String, done: Int, total: Int, rate: Double, loss: Double) {
         guard interactive else { return }
         let width = 30
         let filled = total > 0 ? min(width, done * width / total) : 0
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-        let text = "epoch \(epoch)/\(epochs) \(bar) \(done)/\(total)  \(format(rate, 0)) ex/s  loss \(format(loss, 4))"
+        let text = "\(label) \(bar) \(done)/\(total)  \(format(rate, 0)) ex/s  loss \(format(loss, 4))"
         writeError("\r\u{1B}[2K" + text)
     }
 

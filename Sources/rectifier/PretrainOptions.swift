@@ -66,7 +66,11 @@ func pretrainAndReport(_ config: PretrainingConfig, splits: DataSplits, la: Line
         + "L1 \(config.l1), \(config.epochs) epochs per layer, learning rate "
         + (config.learningRates.map { $0.map { "\($0)" }.joined(separator: ",") } ?? "auto"))
     let stack = StackedPretraining(config: config, linearAlgebra: la).run(
-        train: splits.train.features, validation: splits.validation.features) { e in
+        train: splits.train.features, validation: splits.validation.features,
+        progress: { layer, epoch, done, total, rate, cost in
+            console.progress(label: "layer \(layer) epoch \(epoch)/\(config.epochs)", done: done, total: total, rate: rate,
+                             loss: cost)
+        }) { e in
         console.line("layer \(e.layer) epoch \(e.epoch)  lr \(e.learningRate)  train rec \(format(e.trainReconstruction, 4))  "
             + "valid rec \(format(e.validationReconstruction, 4))  code sparsity \(percent(e.validationSparsity))  \(format(e.trainSeconds, 1)) s")
         history.append(e)

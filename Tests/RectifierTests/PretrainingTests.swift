@@ -120,7 +120,7 @@ import Testing
         var epochs: [PretrainingEpoch] = []
         let data = Self.subset
         let stack = StackedPretraining(config: config, linearAlgebra: .builtin()).run(
-            train: data.train.features, validation: data.validation.features) { epochs.append($0) }
+            train: data.train.features, validation: data.validation.features, events: { epochs.append($0) })
         #expect(stack.layers.count == 2 && epochs.count == 6)
         var initialRNG = RandomSource(seed: config.seed).derived("layer0/init")
         let untrained = DenoisingAutoencoder(inputSize: 784, hiddenSize: 200, activation: .rectifier, signTrick: false,

@@ -2,8 +2,12 @@ import Foundation
 
 /// Reading whole files with a size bound, and writing them atomically.
 public enum FileIO {
-    /// Default bound on any file a reader loads: 4 GiB.
-    public static let defaultSizeLimit = 4 << 30
+    /// Default bound on any file a reader loads (and on what a gzip stream may inflate to):
+    /// 4 GiB, or `RECTIFIER_MAX_FILE_BYTES` when set.
+    public static let defaultSizeLimit: Int = {
+        if let s = environment("RECTIFIER_MAX_FILE_BYTES"), let n = Int(s), n > 0 { return n }
+        return 4 << 30
+    }()
 
     /// The bytes of `path`, refusing files larger than `limit` before reading them.
     public static func read(_ path: String, limit: Int = defaultSizeLimit) throws -> [UInt8] {
@@ -55,6 +59,12 @@ public enum FileIO {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(atPath: tmp)
             throw FileError(path, "rename failed: \(reason)")
+        }
+        // Make the rename itself durable.
+        let directory = open(dir.isEmpty ? "." : dir, O_RDONLY)
+        if directory >= 0 {
+            fsync(directory)
+            close(directory)
         }
     }
 

@@ -26,9 +26,15 @@ public struct StackedPretraining: Sendable {
         self.linearAlgebra = linearAlgebra
     }
 
+    /// Progress within an epoch: layer and epoch (1-based), examples done of total, examples per
+    /// second, mean reconstruction cost so far.
+    public typealias Progress = (_ layer: Int, _ epoch: Int, _ done: Int, _ total: Int, _ rate: Double, _ cost: Double) -> Void
+
     /// Pre-trains every layer on the inputs of `train` (labels unused), choosing learning rates
-    /// and reporting by the inputs of `validation`. `events` receives each epoch.
-    public func run(train: Matrix, validation: Matrix, events: (PretrainingEpoch) -> Void = { _ in }) -> PretrainedStack {
+    /// and reporting by the inputs of `validation`. `events` receives each epoch, `progress`
+    /// about ten reports a second.
+    public func run(train: Matrix, validation: Matrix, progress: Progress = { _, _, _, _, _, _ in },
+                    events: (PretrainingEpoch) -> Void = { _ in }) -> PretrainedStack {
         let la = linearAlgebra
         var stack: [DenseLayer] = []
         var reports: [PretrainedLayerReport] = []
@@ -64,7 +70,8 @@ public struct StackedPretraining: Sendable {
                     var last = PretrainingEpoch(layer: i + 1, epoch: 0, learningRate: rate, trainReconstruction: 0,
                                                 validationReconstruction: .infinity, validationSparsity: 0, trainSeconds: 0)
                     for _ in 0..<config.selectionEpochs {
-                        last = candidate.epoch(layer: i + 1, train: codesTrain, validation: codesValid, config: config, using: la)
+                        last = candidate.epoch(layer: i + 1, train: codesTrain, validation: codesValid, config: config,
+                                               using: la, progress: progress)
                     }
                     let cost = last.validationReconstruction.isFinite ? last.validationReconstruction : .infinity
                     candidates.append(.init(learningRate: rate, validationReconstruction: cost))
@@ -74,7 +81,8 @@ public struct StackedPretraining: Sendable {
                 for e in run.history { events(e) }
             }
             while run.history.count < config.epochs {
-                events(run.epoch(layer: i + 1, train: codesTrain, validation: codesValid, config: config, using: la))
+                events(run.epoch(layer: i + 1, train: codesTrain, validation: codesValid, config: config, using: la,
+                                 progress: progress))
             }
             var encoder = run.dae.encoder
             // Fold the input scaling into the weights: W x/m = (W/m) x.
@@ -106,7 +114,7 @@ public struct StackedPretraining: Sendable {
         }
 
         mutating func epoch(layer: Int, train: Matrix, validation: Matrix, config: PretrainingConfig,
-                            using la: LinearAlgebra) -> PretrainingEpoch {
+                            using la: LinearAlgebra, progress: Progress) -> PretrainingEpoch {
             let batchSize = min(config.batchSize, train.rows)
             let buffers = DenoisingAutoencoder.StepBuffers(for: dae, capacity: batchSize)
             var sgd = SGD(learningRate: rate, for: dae.network)
@@ -115,6 +123,7 @@ public struct StackedPretraining: Sendable {
             order.shuffle(&indices)
             let clock = ContinuousClock()
             let start = clock.now
+            var lastReport = start
             var total = 0.0
             train.storage.withUnsafeBufferPointer { x in
                 var position = 0
@@ -127,6 +136,11 @@ public struct StackedPretraining: Sendable {
                     total += dae.trainStep(input.pointer, batch: batch, l1: config.l1, optimizer: &sgd, buffers: buffers,
                                            noise: &noise, using: la).cost
                     position += batch
+                    if clock.now - lastReport > .milliseconds(100) {
+                        lastReport = clock.now
+                        progress(layer, history.count + 1, position, train.rows,
+                                 Double(position) / (clock.now - start).seconds, total / Double(position))
+                    }
                 }
             }
             let seconds = (clock.now - start).seconds
