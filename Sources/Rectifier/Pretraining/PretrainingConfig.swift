@@ -22,7 +22,7 @@ public struct PretrainingConfig: Codable, Equatable, Sendable {
     /// The paper's grid, searched by validation reconstruction error when `learningRates` is nil.
     public var learningRateGrid: [Float] = [0.1, 0.01, 0.001, 0.0001]
     /// Epochs each grid candidate trains before the choice; the winner then continues.
-    public var selectionEpochs = 1
+    public var selectionEpochs = 3
     /// Examples per SGD step.
     public var batchSize = 10
     /// Seed of initial weights, noise and data order.
