@@ -3,7 +3,7 @@
  * streams a packed MR-row panel of A and a packed NR-column panel of B over KC steps. Blocks of
  * A (MC x KC) stay in L2, panels of B (KC x NR) in L1. For the small-batch products of SGD
  * (few rows of A) B is read in place instead of packed: packing would cost as much as the
- * product itself. Threads are the caller's business (the Swift side splits C into slabs). */
+ * product itself. Threads are the caller's business (parallel.c splits C into slabs). */
 #include "CKernels.h"
 
 #include <pthread.h>

@@ -99,7 +99,7 @@ static void backward_task(void *context, long part) {
 
 int rk_sparse_backward_parallel(rk_pool *pool, long parts, long m, long n, long k, const float *x, long ldx,
                                 const float *dy, long lddy, float *w, long ldw, float *dx, long lddx, float alpha) {
-    if (m > 256) return -1;
+    if (m > RK_MAX_FUSED_BATCH) return -1;
     backward_task_t t = {
         .parts = clamp_parts(parts, k, 8), .m = m, .n = n, .k = k, .x = x, .dy = dy, .w = w, .dx = dx,
         .ldx = ldx, .lddy = lddy, .ldw = ldw, .lddx = lddx, .alpha = alpha,

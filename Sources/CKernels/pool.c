@@ -1,11 +1,14 @@
-/* Fork-join pool: a generation counter announces a region; every thread (caller included)
- * claims parts from a shared counter until none are left; the caller waits for the count of
- * finished parts. Workers spin on the generation for a while before sleeping on a condition
- * variable, so back-to-back regions (one per layer per step) do not pay a wake-up each. */
+/* Fork-join pool. A region is announced by publishing a 64-bit ticket that packs the region's
+ * generation, its number of parts and the next unclaimed part. Every thread (caller included)
+ * claims parts with a compare-and-swap on the ticket, so a claim can never mix two regions: a
+ * thread that wakes late finds a newer generation and backs off. The caller returns once every
+ * part of its region has finished. Workers spin on the ticket for a while before sleeping on a
+ * condition variable, so back-to-back regions (one per layer per step) do not pay a wake-up each. */
 #include "CKernels.h"
 
 #include <pthread.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdlib.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -14,7 +17,14 @@
 #define CPU_RELAX() ((void)0)
 #endif
 
-enum { SPIN_ITERATIONS = 4000 };
+enum { SPIN_ITERATIONS = 4000, YIELD_EVERY = 1024 };
+
+/* ticket = generation (24 bits) | parts (20 bits) | next part (20 bits) */
+#define TICKET(gen, parts, next) (((uint64_t)(gen) << 40) | ((uint64_t)(parts) << 20) | (uint64_t)(next))
+#define GEN(t) ((t) >> 40)
+#define PARTS(t) (((t) >> 20) & 0xFFFFF)
+#define NEXT(t) ((t) & 0xFFFFF)
+#define MAX_PARTS 0xFFFFF
 
 struct rk_pool {
     int threads;
@@ -22,47 +32,49 @@ struct rk_pool {
     pthread_mutex_t run_lock;   /* serialises rk_pool_run */
     pthread_mutex_t sleep_lock; /* with wake: sleeping workers */
     pthread_cond_t wake;
-    long generation;            /* atomic */
+    uint64_t ticket;            /* atomic */
     int sleepers;               /* atomic */
     int stopping;               /* atomic */
-    rk_task_fn fn;
+    rk_task_fn fn;              /* of the current region; written before its ticket is published */
     void *context;
-    long parts;
-    long next_part;             /* atomic */
-    long finished;              /* atomic */
+    long finished;              /* atomic: parts of the current region done */
 };
 
-static void claim_parts(rk_pool *p) {
+/* Claims and runs parts of region `gen` until none is left (or a newer region started). */
+static void claim_parts(rk_pool *p, uint64_t gen) {
+    uint64_t t = __atomic_load_n(&p->ticket, __ATOMIC_ACQUIRE);
     for (;;) {
-        long part = __atomic_fetch_add(&p->next_part, 1, __ATOMIC_ACQ_REL);
-        if (part >= p->parts) return;
-        p->fn(p->context, part);
+        if (GEN(t) != gen || NEXT(t) >= PARTS(t)) return;
+        if (!__atomic_compare_exchange_n(&p->ticket, &t, t + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) continue;
+        /* The region cannot end before this part finishes, so fn and context are still its own. */
+        p->fn(p->context, (long)NEXT(t));
         __atomic_fetch_add(&p->finished, 1, __ATOMIC_RELEASE);
+        t = __atomic_load_n(&p->ticket, __ATOMIC_ACQUIRE);
     }
 }
 
 static void *worker_main(void *arg) {
     rk_pool *p = arg;
-    long seen = 0;
+    uint64_t seen = 0;
     for (;;) {
-        long g;
+        uint64_t t;
         int spins = 0;
-        while ((g = __atomic_load_n(&p->generation, __ATOMIC_ACQUIRE)) == seen && !__atomic_load_n(&p->stopping, __ATOMIC_ACQUIRE)) {
+        while (GEN(t = __atomic_load_n(&p->ticket, __ATOMIC_ACQUIRE)) == seen && !__atomic_load_n(&p->stopping, __ATOMIC_ACQUIRE)) {
             if (++spins < SPIN_ITERATIONS) {
                 CPU_RELAX();
                 continue;
             }
             pthread_mutex_lock(&p->sleep_lock);
             __atomic_fetch_add(&p->sleepers, 1, __ATOMIC_ACQ_REL);
-            while (__atomic_load_n(&p->generation, __ATOMIC_ACQUIRE) == seen && !__atomic_load_n(&p->stopping, __ATOMIC_ACQUIRE))
+            while (GEN(__atomic_load_n(&p->ticket, __ATOMIC_ACQUIRE)) == seen && !__atomic_load_n(&p->stopping, __ATOMIC_ACQUIRE))
                 pthread_cond_wait(&p->wake, &p->sleep_lock);
             __atomic_fetch_sub(&p->sleepers, 1, __ATOMIC_ACQ_REL);
             pthread_mutex_unlock(&p->sleep_lock);
             spins = 0;
         }
         if (__atomic_load_n(&p->stopping, __ATOMIC_ACQUIRE)) return NULL;
-        seen = g;
-        claim_parts(p);
+        seen = GEN(t);
+        claim_parts(p, seen);
     }
 }
 
@@ -102,24 +114,27 @@ void rk_pool_destroy(rk_pool *p) {
 
 void rk_pool_run(rk_pool *p, long parts, rk_task_fn fn, void *context) {
     if (parts <= 0) return;
-    if (!p || p->threads == 1 || parts == 1) {
+    if (!p || p->threads == 1 || parts == 1 || parts > MAX_PARTS) {
         for (long i = 0; i < parts; i++) fn(context, i);
         return;
     }
     pthread_mutex_lock(&p->run_lock);
     p->fn = fn;
     p->context = context;
-    p->parts = parts;
     __atomic_store_n(&p->finished, 0, __ATOMIC_RELAXED);
-    /* Release: a worker that claims a part of this region sees fn, context and parts. */
-    __atomic_store_n(&p->next_part, 0, __ATOMIC_RELEASE);
-    __atomic_fetch_add(&p->generation, 1, __ATOMIC_ACQ_REL);
+    uint64_t gen = (GEN(__atomic_load_n(&p->ticket, __ATOMIC_RELAXED)) + 1) & 0xFFFFFF;
+    if (gen == 0) gen = 1; /* 0 is the workers' initial "seen" */
+    /* Release: whoever acquires this ticket sees fn, context and the reset counter. */
+    __atomic_store_n(&p->ticket, TICKET(gen, parts, 0), __ATOMIC_RELEASE);
     if (__atomic_load_n(&p->sleepers, __ATOMIC_ACQUIRE) > 0) {
         pthread_mutex_lock(&p->sleep_lock);
         pthread_cond_broadcast(&p->wake);
         pthread_mutex_unlock(&p->sleep_lock);
     }
-    claim_parts(p);
-    while (__atomic_load_n(&p->finished, __ATOMIC_ACQUIRE) < parts) CPU_RELAX();
+    claim_parts(p, gen);
+    for (long spins = 1; __atomic_load_n(&p->finished, __ATOMIC_ACQUIRE) < parts; spins++) {
+        /* On an oversubscribed machine the thread holding the last part may be descheduled. */
+        if (spins % YIELD_EVERY == 0) sched_yield(); else CPU_RELAX();
+    }
     pthread_mutex_unlock(&p->run_lock);
 }

@@ -91,13 +91,12 @@ static inline __attribute__((always_inline)) float dot_body(long n, const float 
     return r;
 }
 
-enum { MAX_FUSED_BATCH = 256 };
 
 static inline __attribute__((always_inline)) void backward_body(
     long m, long n, long row_begin, long row_end, const float *x, long ldx,
     const float *dy, long lddy, float *w, long ldw, float *dx, long lddx, float alpha) {
-    int active[MAX_FUSED_BATCH];
-    float coef[MAX_FUSED_BATCH];
+    int active[RK_MAX_FUSED_BATCH];
+    float coef[RK_MAX_FUSED_BATCH];
     for (long i = row_begin; i < row_end; i++) {
         int count = 0;
         for (long b = 0; b < m; b++) {
@@ -170,7 +169,7 @@ void rk_sparse_forward(long m, long n_begin, long n_end, const int *row_start, c
 
 int rk_sparse_backward(long m, long n, long row_begin, long row_end, const float *x, long ldx,
                        const float *dy, long lddy, float *w, long ldw, float *dx, long lddx, float alpha) {
-    if (m > MAX_FUSED_BATCH) return -1;
+    if (m > RK_MAX_FUSED_BATCH) return -1;
 #if defined(__x86_64__)
     if (rk_cpu_has_avx2_fma()) {
         backward_avx2(m, n, row_begin, row_end, x, ldx, dy, lddy, w, ldw, dx, lddx, alpha);

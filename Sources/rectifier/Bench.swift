@@ -43,10 +43,13 @@ struct Bench: ParsableCommand {
     func run() throws {
         guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
         guard l1 >= 0 else { throw ValidationError("--l1 must be >= 0") }
-        let batches = try parseLayers(batchSizes)
+        let batches = try parseList(batchSizes, option: "--batch-sizes", what: "a batch size")
         let peers = try compare.map(PeerFigures.read)
         let la = try compute.linearAlgebra()
         let data = try dataDir.map { try MNIST.load(directory: $0) } ?? SyntheticData.mnistShaped()
+        if let too = batches.first(where: { $0 > data.train.count }) {
+            throw ValidationError("--batch-sizes: \(too) is larger than the \(data.train.count) training examples")
+        }
         print("rectifier bench: \(data.train.name), \(la)")
         var bench = ThroughputBenchmark()
         bench.trainSeconds = seconds

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Rectifier
 
-/// Architecture and training options shared by `train` and the experiments.
+/// The network and what is shared by training and pre-training.
 struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Hidden units: rectifier, softplus, tanh, sigmoid or rescaled-softplus:A.", valueName: "name"))
     var activation: Activation = .rectifier
@@ -12,17 +12,36 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Examples per SGD step.")
     var batchSize: Int = 10
 
-    @Option(help: "Constant SGD learning rate.")
-    var learningRate: Float = TrainingConfig().learningRate
-
-    @Option(help: "SGD momentum (0 is plain SGD, as in the paper).")
-    var momentum: Float = 0
-
     @Option(help: "L1 penalty coefficient on hidden activations (per layer: coefficient x batch mean of sum |h|).")
     var l1: Float = TrainingConfig().l1
 
     @Flag(help: "Use the sign trick: flip the outputs of a random half of each hidden layer's units.")
     var signTrick = false
+
+    @Option(help: "Seed for initial weights, sign masks, noise and data order.")
+    var seed: UInt64 = 1
+
+    /// These options on top of `config`, validated.
+    func apply(to config: TrainingConfig) throws -> TrainingConfig {
+        var c = config
+        c.hiddenSizes = try parseList(layers, option: "--layers", what: "a layer width")
+        c.activation = activation
+        c.batchSize = batchSize
+        c.l1 = l1
+        c.signTrick = signTrick
+        c.seed = seed
+        do { try c.validate() } catch let e as UsageError { throw ValidationError(e.message) }
+        return c
+    }
+}
+
+/// How supervised training proceeds.
+struct ScheduleOptions: ParsableArguments {
+    @Option(help: "Constant SGD learning rate.")
+    var learningRate: Float = TrainingConfig().learningRate
+
+    @Option(help: "SGD momentum (0 is plain SGD, as in the paper).")
+    var momentum: Float = 0
 
     @Option(help: "Maximum number of epochs.")
     var epochs: Int = TrainingConfig().epochs
@@ -30,22 +49,13 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Stop after this many epochs without a better validation error (0: never).")
     var patience: Int = TrainingConfig().patience
 
-    @Option(help: "Seed for initial weights, sign masks and data order.")
-    var seed: UInt64 = 1
-
-    func trainingConfig() throws -> TrainingConfig {
+    /// The training configuration these options and `model` give.
+    func trainingConfig(_ model: ModelOptions) throws -> TrainingConfig {
         var c = TrainingConfig()
-        c.hiddenSizes = try parseLayers(layers)
-        c.activation = activation
-        c.batchSize = batchSize
         c.learningRate = learningRate
         c.momentum = momentum
-        c.l1 = l1
-        c.signTrick = signTrick
         c.epochs = epochs
         c.patience = patience
-        c.seed = seed
-        do { try c.validate() } catch let e as UsageError { throw ValidationError(e.message) }
-        return c
+        return try model.apply(to: c)
     }
 }

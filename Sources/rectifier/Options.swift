@@ -21,9 +21,7 @@ struct DataOptions: ParsableArguments {
     var dataDir: String?
 
     func load() throws -> DataSplits {
-        guard dataset.lowercased() == "mnist" else {
-            throw ValidationError("unknown dataset '\(dataset)' (known: mnist)")
-        }
+        try validate()
         if let dataDir { return try MNIST.load(directory: dataDir) }
         return try MNIST.loadEmbeddedSubset()
     }
@@ -42,8 +40,9 @@ struct ComputeOptions: ParsableArguments {
         let n = threads ?? LinearAlgebra.defaultThreads
         switch backend.lowercased() {
         case "auto":
-            let auto = LinearAlgebra.automatic
-            return auto.backend == .blas ? LinearAlgebra.systemBLAS(threads: n)! : .builtin(threads: n)
+            // What LinearAlgebra.automatic would pick, at this thread count.
+            let forced = ProcessInfo.processInfo.environment["RECTIFIER_GEMM"]?.lowercased() == "builtin"
+            return (forced ? nil : LinearAlgebra.systemBLAS(threads: n)) ?? .builtin(threads: n)
         case "builtin": return .builtin(threads: n)
         case "blas":
             guard let blas = LinearAlgebra.systemBLAS(threads: n) else {
@@ -55,15 +54,15 @@ struct ComputeOptions: ParsableArguments {
     }
 }
 
-/// Parses a comma-separated list of layer widths such as `1000,1000,1000`.
-func parseLayers(_ text: String) throws -> [Int] {
-    let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+/// Parses a comma-separated list of positive whole numbers such as `1000,1000,1000`.
+func parseList(_ text: String, option: String, what: String) throws -> [Int] {
     guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-        throw ValidationError("--layers is empty: give hidden layer widths such as 1000,1000,1000")
+        throw ValidationError("\(option) is empty: give a comma-separated list such as 1000,1000,1000")
     }
-    return try parts.map { part in
+    return try text.split(separator: ",", omittingEmptySubsequences: false).map { part in
+        let part = part.trimmingCharacters(in: .whitespaces)
         guard let n = Int(part), n > 0, n <= 1_000_000 else {
-            throw ValidationError("--layers: '\(part)' is not a layer width (a whole number from 1 to 1000000) in '\(text)'")
+            throw ValidationError("\(option): '\(part)' is not \(what) (a whole number from 1 to 1000000) in '\(text)'")
         }
         return n
     }

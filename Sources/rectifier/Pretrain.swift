@@ -24,12 +24,13 @@ struct Pretrain: ParsableCommand {
     func validate() throws { _ = try pretrainingConfig() }
 
     func pretrainingConfig() throws -> PretrainingConfig {
-        let m = try model.trainingConfig()
+        let m = try model.apply(to: TrainingConfig())
         return try pretrain.config(hiddenSizes: m.hiddenSizes, activation: m.activation, signTrick: m.signTrick, l1: m.l1,
                                    batchSize: m.batchSize, seed: m.seed)
     }
 
     func run() throws {
+        Interrupt.install()
         let config = try pretrainingConfig()
         let la = try compute.linearAlgebra()
         let console = Console()

@@ -65,16 +65,24 @@ func pretrainAndReport(_ config: PretrainingConfig, splits: DataSplits, la: Line
     console.line("pre-training \(config.hiddenSizes.count) layer(s): \(config.resolvedStrategy.rawValue), noise \(config.corruption.name), "
         + "L1 \(config.l1), \(config.epochs) epochs per layer, learning rate "
         + (config.learningRates.map { $0.map { "\($0)" }.joined(separator: ",") } ?? "auto"))
-    let stack = StackedPretraining(config: config, linearAlgebra: la).run(
-        train: splits.train.features, validation: splits.validation.features,
-        progress: { layer, epoch, done, total, rate, cost in
-            console.progress(label: "layer \(layer) epoch \(epoch)/\(config.epochs)", done: done, total: total, rate: rate,
-                             loss: cost)
-        }) { e in
-        console.line("layer \(e.layer) epoch \(e.epoch)  lr \(e.learningRate)  train rec \(format(e.trainReconstruction, 4))  "
-            + "valid rec \(format(e.validationReconstruction, 4))  code sparsity \(percent(e.validationSparsity))  \(format(e.trainSeconds, 1)) s")
-        history.append(e)
-        do { try run?.writeMetrics(history, file: metricsFile) } catch { writeError = error }
+    let progress: StackedPretraining.Progress = { layer, epoch, done, total, rate, cost in
+        console.progress(label: "layer \(layer) epoch \(epoch)/\(config.epochs)", done: done, total: total, rate: rate, loss: cost)
+    }
+    let stack: PretrainedStack
+    do {
+        stack = try StackedPretraining(config: config, linearAlgebra: la).run(
+            train: splits.train.features, validation: splits.validation.features,
+            shouldStop: { Interrupt.requested || writeError != nil }, progress: progress) { e in
+            console.line("layer \(e.layer) epoch \(e.epoch)  lr \(e.learningRate)  train rec \(format(e.trainReconstruction, 4))  "
+                + "valid rec \(format(e.validationReconstruction, 4))  code sparsity \(percent(e.validationSparsity))  "
+                + "\(format(e.trainSeconds, 1)) s")
+            history.append(e)
+            do { try run?.writeMetrics(history, file: metricsFile) } catch { writeError = error }
+        }
+    } catch is CancellationError {
+        if let writeError { throw writeError }
+        console.error("interrupted during pre-training (pre-training keeps no checkpoint; nothing was saved)")
+        throw ExitCode(130)
     }
     if let writeError { throw writeError }
     for r in stack.reports where !r.candidates.isEmpty {

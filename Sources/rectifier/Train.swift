@@ -22,6 +22,7 @@ struct Train: ParsableCommand {
 
     @OptionGroup var data: DataOptions
     @OptionGroup var model: ModelOptions
+    @OptionGroup var schedule: ScheduleOptions
 
     @Flag(help: "Pre-train the hidden layers as stacked denoising auto-encoders before fine-tuning.")
     var pretrain = false
@@ -55,15 +56,22 @@ struct Train: ParsableCommand {
         _ = try compute.linearAlgebra()
         if pretrain && initFrom != nil { throw ValidationError("--pretrain and --init-from exclude each other") }
         if pretrain { _ = try pretrainingConfig() }
-        if !(checkpointMinutes > 0) { throw ValidationError("--checkpoint-minutes must be positive") }
+        if !(checkpointMinutes > 0 && checkpointMinutes <= 100_000) {
+            throw ValidationError("--checkpoint-minutes must be between 0 and 100000, got \(checkpointMinutes)")
+        }
         if refit && labelFraction < 1 { throw ValidationError("--refit needs every label (--label-fraction 1)") }
-        if resume != nil && (out != nil || pretrain || initFrom != nil) {
-            throw ValidationError("--resume continues a run as it was configured; it takes no --out, --pretrain or --init-from")
+        if resume != nil {
+            var defaults = TrainingConfig()
+            defaults.onDivergence = onDivergence
+            guard try trainingConfig() == defaults, out == nil, !pretrain, initFrom == nil, !refit else {
+                throw ValidationError("--resume continues a run with the settings in its checkpoint; give only --data-dir, "
+                    + "--backend, --threads and --checkpoint-minutes with it")
+            }
         }
     }
 
     func trainingConfig() throws -> TrainingConfig {
-        var c = try model.trainingConfig()
+        var c = try schedule.trainingConfig(model)
         c.labelFraction = labelFraction
         c.onDivergence = onDivergence
         do { try c.validate() } catch let e as UsageError { throw ValidationError(e.message) }
@@ -71,7 +79,7 @@ struct Train: ParsableCommand {
     }
 
     func pretrainingConfig() throws -> PretrainingConfig {
-        let c = try model.trainingConfig()
+        let c = try model.apply(to: TrainingConfig())
         return try pretraining.config(hiddenSizes: c.hiddenSizes, activation: c.activation, signTrick: c.signTrick, l1: c.l1,
                                       batchSize: c.batchSize, seed: c.seed)
     }
@@ -133,6 +141,7 @@ struct Train: ParsableCommand {
         session.refit = refit
         session.initial = network
         session.notes["refit"] = refit ? "1" : "0"
+        if let initFrom { session.notes["init_from"] = initFrom }
         let result = try session.train(from: state)
         report(result, run: run, console: console)
     }
@@ -148,9 +157,14 @@ struct Train: ParsableCommand {
         let trainer = Trainer(config: checkpoint.config, linearAlgebra: la)
         var fineTuning = splits
         fineTuning.train = trainer.labelledTraining(splits.train)
+        let checkpointPath = path + "/" + TrainingSession.checkpointFile
         guard DataFingerprint(fineTuning) == checkpoint.data else {
-            throw ValidationError("\(path)/\(TrainingSession.checkpointFile) was made on other data (\(checkpoint.data.name), "
+            throw ValidationError("\(checkpointPath) was made on other data (\(checkpoint.data.name), "
                 + "\(checkpoint.data.trainCount) examples); give the original --data-dir")
+        }
+        var state = checkpoint.state
+        guard state.restoreOrder(examples: fineTuning.train.count) else {
+            throw FileError(checkpointPath, "checkpoint state is inconsistent (its data-order generators disagree)")
         }
         if let backend = notes["backend"], backend != la.description {
             console.error("note: the run started on \(backend); continuing on \(la) may change results in the last bits")
@@ -162,13 +176,15 @@ struct Train: ParsableCommand {
         session.previousSeconds = Double(notes["elapsed_seconds"] ?? "") ?? 0
         session.pretrainingSeconds = notes["pretraining_seconds"].flatMap(Double.init)
         session.refit = notes["refit"] == "1"
-        if FileManager.default.fileExists(atPath: path + "/stack.safetensors") {
-            let stack = try PretrainedStack.load(from: path + "/stack.safetensors")
-            session.pretrainingReports = stack.reports
+        // The starting network, for the refit: a stack pre-trained in this run, or the one it started from.
+        let stackPath = FileManager.default.fileExists(atPath: path + "/stack.safetensors") ? path + "/stack.safetensors" : notes["init_from"]
+        if let stackPath {
+            let stack = try PretrainedStack.load(from: stackPath)
+            if stackPath.hasPrefix(path) { session.pretrainingReports = stack.reports }
             var rng = RandomSource(seed: checkpoint.config.seed).derived("classifier")
             session.initial = stack.classifier(classes: splits.train.classes, rng: &rng)
         }
-        let result = try session.train(from: checkpoint.state)
+        let result = try session.train(from: state)
         report(result, run: run, console: console)
     }
 

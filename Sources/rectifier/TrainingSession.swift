@@ -12,7 +12,7 @@ struct TrainingSession {
     var console: Console
     var quiet = false
     var checkpointInterval: Duration = .seconds(600)
-    /// Facts recorded in checkpoints (data directory, backend) and seconds already spent.
+    /// Facts recorded in checkpoints (data directory, backend, pre-training) and seconds already spent.
     var notes: [String: String] = [:]
     var previousSeconds = 0.0
     var pretrainingReports: [PretrainedLayerReport]?
@@ -25,8 +25,9 @@ struct TrainingSession {
     static let checkpointFile = "checkpoint.bin"
 
     /// Trains from `state` to the end; writes the model and `result.json` into the run directory.
-    /// Throws `Divergence` when training diverges for good, and `ExitCode(130)` after Ctrl-C
-    /// (with a checkpoint saved when there is a run directory).
+    /// After a divergence (with `--on-divergence stop`) the best model so far is written, with
+    /// the divergence in `result.json`, and the `Divergence` is thrown. After Ctrl-C a checkpoint
+    /// is saved (with a run directory) and `ExitCode(130)` is thrown.
     func train(from start: TrainingState) throws -> TrainingResult {
         let clock = ContinuousClock()
         let began = clock.now
@@ -47,35 +48,20 @@ struct TrainingSession {
         }
         let outcome = trainer.run(&state, data: splits, shouldStop: { writeError != nil || Interrupt.requested },
                                   checkpointInterval: checkpointInterval, checkpoint: save) { event in
-            switch event {
-            case let .progress(epoch, done, total, rate, loss):
-                if !quiet { console.progress(epoch: epoch, epochs: config.epochs, done: done, total: total, rate: rate, loss: loss) }
-            case let .epochFinished(m, improved):
-                if !quiet {
-                    console.line("epoch \(m.epoch)  loss \(format(m.trainLoss, 4))  train err \(percent(m.trainError))  "
-                        + "valid err \(percent(m.validationError))\(improved ? " *" : "  ")  sparsity \(percent(m.validationSparsity))  "
-                        + "\(format(m.samplesPerSecond, 0)) ex/s  \(format(m.trainSeconds, 1)) s")
-                }
+            report(event)
+            if case .epochFinished(let m, _) = event {
                 history.append(m)
                 do { try run?.writeMetrics(history) } catch { writeError = error }
-            case let .diverged(d, newRate):
-                console.error("warning: \(d)")
-                if let newRate { console.error("--on-divergence reduce-lr: back to the end of epoch \(d.epoch - 1), learning rate \(newRate)") }
             }
         }
         if let writeError { throw writeError }
+        var divergence: Divergence?
         switch outcome {
         case .diverged(let d):
-            throw d
+            divergence = d
         case .stopped:
-            if let run {
-                save(state)
-                if let writeError { throw writeError }
-                console.error("interrupted: checkpoint saved; continue with: rectifier train --resume \(run.path)")
-            } else {
-                console.error("interrupted (no --out, so nothing was saved)")
-            }
-            throw ExitCode(130)
+            try interrupted(save: { save(state) })
+            if let writeError { throw writeError }
         case .finished:
             break
         }
@@ -84,25 +70,20 @@ struct TrainingSession {
                                     labelledExamples: splits.train.count)
         result.pretraining = pretrainingReports
         result.pretrainingSeconds = pretrainingSeconds
+        result.divergence = divergence
         var refitNetwork: Network?
-        if refit {
+        if refit, divergence == nil {
             if !quiet { console.line("refit: training on \(splits.train.count + splits.validation.count) examples (training + validation) for \(state.bestEpoch) epochs") }
-            let (network, r) = trainer.refit(epochs: state.bestEpoch, learningRate: state.optimizer.learningRate, data: splits,
-                                             initial: initial) { event in
-                switch event {
-                case let .progress(epoch, done, total, rate, loss):
-                    if !quiet { console.progress(epoch: epoch, epochs: state.bestEpoch, done: done, total: total, rate: rate, loss: loss) }
-                case let .epochFinished(m, _):
-                    if !quiet {
-                        console.line("refit epoch \(m.epoch)  loss \(format(m.trainLoss, 4))  train err \(percent(m.trainError))  "
-                            + "\(format(m.samplesPerSecond, 0)) ex/s  \(format(m.trainSeconds, 1)) s")
-                    }
-                case .diverged(let d, _):
-                    console.error("warning: refit \(d)")
-                }
+            do {
+                let (network, r) = try trainer.refit(epochs: state.bestEpoch, learningRate: state.optimizer.learningRate,
+                                                     data: splits, initial: initial, shouldStop: { Interrupt.requested },
+                                                     events: { report($0, refitting: true) })
+                refitNetwork = network
+                result.refit = r
+            } catch is CancellationError {
+                // The selection run is complete and checkpointed: resuming redoes only the refit.
+                try interrupted(save: {})
             }
-            refitNetwork = network
-            result.refit = r
             result.wallSeconds = previousSeconds + (clock.now - began).seconds
         }
         if let run {
@@ -118,7 +99,50 @@ struct TrainingSession {
             ])
             try run.writeResult(result)
         }
+        if let divergence {
+            if let run { console.error("the best model so far (epoch \(state.bestEpoch)) is in \(run.modelPath)") }
+            throw divergence
+        }
         return result
+    }
+
+    /// Saves what can be saved after Ctrl-C, says how to go on, and exits with 130.
+    private func interrupted(save: () -> Void) throws -> Never {
+        if let run {
+            save()
+            console.error("interrupted: checkpoint saved; continue with: rectifier train --resume \(run.path)")
+        } else {
+            console.error("interrupted (no --out, so nothing was saved)")
+        }
+        throw ExitCode(130)
+    }
+
+    /// Console lines for the trainer's events.
+    private func report(_ event: TrainingEvent, refitting: Bool = false) {
+        let config = trainer.config
+        switch event {
+        case let .progress(epoch, done, total, rate, loss):
+            if !quiet {
+                console.progress(label: (refitting ? "refit epoch \(epoch)" : "epoch \(epoch)/\(config.epochs)"), done: done,
+                                 total: total, rate: rate, loss: loss)
+            }
+        case let .epochFinished(m, improved):
+            if quiet { return }
+            if refitting {
+                console.line("refit epoch \(m.epoch)  loss \(format(m.trainLoss, 4))  train err \(percent(m.trainError))  "
+                    + "\(format(m.samplesPerSecond, 0)) ex/s  \(format(m.trainSeconds, 1)) s")
+            } else {
+                console.line("epoch \(m.epoch)  loss \(format(m.trainLoss, 4))  train err \(percent(m.trainError))  "
+                    + "valid err \(percent(m.validationError))\(improved ? " *" : "  ")  sparsity \(percent(m.validationSparsity))  "
+                    + "\(format(m.samplesPerSecond, 0)) ex/s  \(format(m.trainSeconds, 1)) s")
+            }
+        case let .diverged(d, newRate):
+            // Without a new rate the run stops and the error itself is printed.
+            if let newRate {
+                console.error("warning: \(refitting ? "refit " : "")\(d)")
+                console.error("--on-divergence reduce-lr: back to the start of epoch \(d.epoch), learning rate \(newRate)")
+            }
+        }
     }
 }
 

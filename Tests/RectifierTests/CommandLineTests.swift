@@ -140,4 +140,16 @@ import Testing
         #expect(r.status != 0)
         #expect(r.stderr.contains(path))
     }
+
+    @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
+    func divergedRunKeepsItsBestModelAndSaysWhy() throws {
+        let dir = TestSupport.temporaryDirectory() + "/run"
+        let r = try Self.run(["train", "--layers", "300,300", "--epochs", "2", "--learning-rate", "10000", "--l1", "0", "--out", dir])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("training diverged in epoch 1"), "\(r.stderr)")
+        #expect(r.stderr.contains("learning rate"))
+        let result = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/result.json"))) as! [String: Any]
+        #expect(result["divergence"] != nil)
+        #expect(try Network.load(from: dir + "/model.safetensors").network.layers.count == 3)
+    }
 }

@@ -94,6 +94,15 @@ import Testing
         #expect(throws: FileError.self) { try IDXArray.read(path, limit: 1_000_000) }
     }
 
+    /// A tiny gzip file whose trailer claims 4 GiB is inflated to its real size, not allocated for 4 GiB.
+    @Test func forgedGzipSizeIsNotTrusted() throws {
+        var gz = Gzip.compress(Self.images.encoded())
+        for i in (gz.count - 4)..<gz.count { gz[i] = 0xFF }
+        // zlib checks ISIZE against the data, so the file is refused; the point is that this is
+        // decided after inflating the few real bytes, with a small buffer.
+        #expect(throws: FileError.self) { try IDXArray.read(write(gz, "forged.gz")) }
+    }
+
     @Test func missingFileAndDirectory() {
         #expect(throws: FileError.self) { try IDXArray.read(dir + "/nope") }
         #expect(throws: FileError.self) { try IDXArray.read(dir) }

@@ -61,6 +61,14 @@ import Testing
             #expect(e.problem.contains("label 12"))
         }
         put(IDXArray(shape: [4], bytes: [1, 2, 3, 4]), "train-labels-idx1-ubyte")
+        put(IDXArray(shape: [2, 1, 2], bytes: [1, 1, 1, 1]), "t10k-images-idx3-ubyte")  // 1x2 test images, 2x2 training
+        do {
+            _ = try MNIST.load(directory: dir, validationSize: 1)
+            Issue.record("accepted test images of another size")
+        } catch let e as FileError {
+            #expect(e.path.hasSuffix("t10k-images-idx3-ubyte") && e.problem.contains("1x2"))
+        }
+        put(IDXArray(shape: [2, 2, 2], bytes: [UInt8](repeating: 1, count: 8)), "t10k-images-idx3-ubyte")
         let s = try MNIST.load(directory: dir, validationSize: 1)
         #expect(s.train.count == 3 && s.validation.count == 1 && s.test.count == 2)
         #expect(s.train.features[0, 0] == Float(1) / 255)

@@ -111,7 +111,7 @@ import Testing
     /// Two epochs of pre-training on real digits lower the validation reconstruction cost, for
     /// each reconstruction strategy.
     @Test(arguments: ReconstructionStrategy.allCases)
-    func reconstructionImprovesOnRealData(_ strategy: ReconstructionStrategy) {
+    func reconstructionImprovesOnRealData(_ strategy: ReconstructionStrategy) throws {
         var config = PretrainingConfig()
         config.hiddenSizes = [200, 100]
         config.strategy = strategy
@@ -119,7 +119,7 @@ import Testing
         config.learningRates = [0.01]
         var epochs: [PretrainingEpoch] = []
         let data = Self.subset
-        let stack = StackedPretraining(config: config, linearAlgebra: .builtin()).run(
+        let stack = try StackedPretraining(config: config, linearAlgebra: .builtin()).run(
             train: data.train.features, validation: data.validation.features, events: { epochs.append($0) })
         #expect(stack.layers.count == 2 && epochs.count == 6)
         var initialRNG = RandomSource(seed: config.seed).derived("layer0/init")
@@ -133,30 +133,34 @@ import Testing
         #expect(layer2.last! < layer2.first!, "\(strategy.rawValue) layer 2: \(layer2)")
     }
 
-    @Test func learningRateIsChosenFromTheGridByValidationCost() {
+    @Test func learningRateIsChosenFromTheGridByValidationCost() throws {
+        // (selection trains each candidate one epoch here; the default is 3)
         var config = PretrainingConfig()
         config.hiddenSizes = [100]
         config.epochs = 2
+        config.selectionEpochs = 1
         config.learningRateGrid = [0.01, 1e-6]
-        let stack = StackedPretraining(config: config, linearAlgebra: .builtin()).run(
+        let stack = try StackedPretraining(config: config, linearAlgebra: .builtin()).run(
             train: Self.subset.train.features, validation: Self.subset.validation.features)
         let report = stack.reports[0]
         #expect(report.candidates.map(\.learningRate) == [0.01, 1e-6])
         #expect(report.learningRate == 0.01, "a rate of 1e-6 cannot reconstruct better after one epoch")
+        #expect(stack.reports[0].finalValidationReconstruction < report.candidates[0].validationReconstruction,
+                "the winner goes on training")
         #expect(report.candidates[0].validationReconstruction < report.candidates[1].validationReconstruction)
     }
 
     /// Cross-entropy on rectifier codes: codes are divided by their maximum during pre-training
     /// and the scale is folded into the next layer's weights, so the stack sees raw codes.
     @Test(arguments: CodeScaling.allCases)
-    func codeScalingIsFoldedIntoTheWeights(_ scaling: CodeScaling) {
+    func codeScalingIsFoldedIntoTheWeights(_ scaling: CodeScaling) throws {
         var config = PretrainingConfig()
         config.hiddenSizes = [50, 40]
         config.strategy = .sigmoidCrossEntropy
         config.scaling = scaling
         config.epochs = 1
         config.learningRates = [0.01]
-        let stack = StackedPretraining(config: config, linearAlgebra: .builtin()).run(
+        let stack = try StackedPretraining(config: config, linearAlgebra: .builtin()).run(
             train: Self.subset.train.features, validation: Self.subset.validation.features)
         #expect(stack.reports[0].inputScale.isEmpty, "pixels are already in [0, 1]")
         let scale = stack.reports[1].inputScale
@@ -171,7 +175,7 @@ import Testing
         config.learningRates = [0.01, 0.001]  // unbounded rectifier codes need the smaller rate
         config.signTrick = true
         let data = Self.subset
-        let stack = StackedPretraining(config: config, linearAlgebra: .builtin()).run(
+        let stack = try StackedPretraining(config: config, linearAlgebra: .builtin()).run(
             train: data.train.features, validation: data.validation.features)
         let path = TestSupport.temporaryDirectory() + "/stack.safetensors"
         try stack.save(to: path)
@@ -204,5 +208,25 @@ import Testing
         #expect(sample.classCounts.allSatisfy { $0 >= 18 })
         config.labelFraction = 1
         #expect(Trainer(config: config, linearAlgebra: .builtin()).labelledTraining(full).count == full.count)
+    }
+}
+
+extension PretrainingTests {
+    /// Selection never trains longer than the configured epochs, and a stop request cancels.
+    @Test func selectionIsBoundedByEpochsAndCanBeCancelled() throws {
+        var config = PretrainingConfig()
+        config.hiddenSizes = [30]
+        config.epochs = 1  // below the default selection budget of 3
+        config.learningRateGrid = [0.01, 0.001]
+        var epochs: [PretrainingEpoch] = []
+        _ = try StackedPretraining(config: config, linearAlgebra: .builtin()).run(
+            train: Self.subset.train.features, validation: Self.subset.validation.features, events: { epochs.append($0) })
+        #expect(epochs.count == 1)
+        var steps = 0
+        #expect(throws: CancellationError.self) {
+            try StackedPretraining(config: config, linearAlgebra: .builtin()).run(
+                train: Self.subset.train.features, validation: Self.subset.validation.features,
+                shouldStop: { steps += 1; return steps > 20 })
+        }
     }
 }

@@ -33,8 +33,12 @@ import Testing
         trainer.run(&state, data: Self.data, shouldStop: { steps += 1; return steps > 75 })  // mid-epoch 2
         #expect(state.epoch == 1 && state.position > 0)
         let checkpoint = Checkpoint(state: state, config: trainer.config, data: DataFingerprint(Self.data), notes: ["k": "v"])
-        let decoded = try Checkpoint.decode(try checkpoint.encoded(), path: "x")
+        var decoded = try Checkpoint.decode(try checkpoint.encoded(), path: "x")
+        #expect(decoded.state.order.isEmpty, "the order is rebuilt only once the data is known")
+        let restored = decoded.state.restoreOrder(examples: Self.data.train.count)
+        #expect(restored)
         #expect(decoded == checkpoint)
+        #expect(decoded.state.epochStart != nil, "a mid-epoch checkpoint keeps the epoch's start")
     }
 
     /// Stop mid-epoch, save, load, continue: the same network and history as one uninterrupted run.

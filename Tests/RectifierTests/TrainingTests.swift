@@ -77,21 +77,21 @@ import Testing
 
     /// Refit: a fresh start on training + validation for the chosen number of epochs, the
     /// final network kept (there is no validation set to select on).
-    @Test func refitTrainsOnTrainingAndValidationData() {
+    @Test func refitTrainsOnTrainingAndValidationData() throws {
         var c = Self.config(epochs: 2)
         c.hiddenSizes = [64]
         let small = DataSplits(train: Self.data.train.slice(0..<1000), validation: Self.data.validation.slice(0..<300),
                                test: Self.data.test.slice(0..<500))
         let trainer = Trainer(config: c, linearAlgebra: .builtin())
         var epochs: [EpochMetrics] = []
-        let (network, result) = trainer.refit(epochs: 2, learningRate: 0.05, data: small) { event in
+        let (network, result) = try trainer.refit(epochs: 2, learningRate: 0.05, data: small, events: { event in
             if case .epochFinished(let m, _) = event { epochs.append(m) }
-        }
+        })
         #expect(result.epochs == 2 && result.examples == 1300 && epochs.count == 2)
         #expect(epochs.allSatisfy { $0.validationError.isNaN })
         #expect(result.testError < 0.2)
         #expect(network.evaluate(small.test, using: .builtin()).errorRate == result.testError)
-        let (again, _) = trainer.refit(epochs: 2, learningRate: 0.05, data: small)
+        let (again, _) = try trainer.refit(epochs: 2, learningRate: 0.05, data: small)
         #expect(again == network, "same seed, same refit")
         let merged = small.train.appending(small.validation)
         #expect(merged.count == 1300 && merged.labels.suffix(300) == small.validation.labels[...])

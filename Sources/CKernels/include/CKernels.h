@@ -8,7 +8,7 @@
 /* C = alpha * op(A) * op(B) + beta * C, where op(A) is m x k and op(B) is k x n.
  * trans_a / trans_b non-zero mean A / B are stored transposed. beta == 0 means C is
  * not read (so it may hold garbage). Returns 0, or -1 when the per-thread packing
- * buffers (about 2 MB) cannot be allocated. */
+ * buffers (about 4 MB) cannot be allocated. */
 int rk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
              const float *a, long lda, const float *b, long ldb,
              float beta, float *c, long ldc);
@@ -16,9 +16,10 @@ int rk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
 /* 1 when this CPU runs the AVX2+FMA micro-kernel, 0 when the portable one. */
 int rk_cpu_has_avx2_fma(void);
 
-#endif
-
 /* ---- sparse rows: exploit the exact zeros of rectifier activations (sparse.c) ---- */
+
+/* Largest batch the fused sparse backward takes. */
+#define RK_MAX_FUSED_BATCH 256
 
 /* Lists the non-zero entries of each of the m rows of x (m x k, row stride ldx), CSR-style:
  * the column indices of row b are index[row_start[b] ..< row_start[b+1]]. row_start holds
@@ -36,7 +37,7 @@ void rk_sparse_forward(long m, long n_begin, long n_end, const int *row_start, c
  *   w[i, :] += alpha * sum_b x[b, i] * dy[b, :]                     (rows whose column of X is all zero are not touched)
  * The dot products see the weights before the update. Exact for the gradient of W; dx is
  * exact wherever the layer below has a zero derivative at zero output (rectifier, inputs).
- * m must be at most 256 (returns -1 otherwise, 0 on success). */
+ * m must be at most RK_MAX_FUSED_BATCH (returns -1 otherwise, 0 on success). */
 int rk_sparse_backward(long m, long n, long row_begin, long row_end, const float *x, long ldx,
                        const float *dy, long lddy, float *w, long ldw, float *dx, long lddx, float alpha);
 
@@ -67,6 +68,9 @@ int rk_sgemm_parallel(rk_pool *pool, long parts, int trans_a, int trans_b, long 
 void rk_sparse_forward_parallel(rk_pool *pool, long parts, long m, long n, const int *row_start, const int *index,
                                 const float *x, long ldx, const float *w, long ldw, float *y, long ldy);
 
-/* rk_sparse_backward over slabs of W's k rows. Returns 0, or -1 when m > 256. */
+/* rk_sparse_backward over slabs of W's k rows (k: W's rows, the layer's inputs).
+ * Returns 0, or -1 when m > RK_MAX_FUSED_BATCH. */
 int rk_sparse_backward_parallel(rk_pool *pool, long parts, long m, long n, long k, const float *x, long ldx,
                                 const float *dy, long lddy, float *w, long ldw, float *dx, long lddx, float alpha);
+
+#endif

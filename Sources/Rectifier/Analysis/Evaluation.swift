@@ -25,6 +25,7 @@ extension Network {
     /// so tanh and softplus layers are near 0 and rectifier layers show their true sparsity.
     public func evaluate(_ data: Dataset, batchSize: Int = 1000, using la: LinearAlgebra,
                          workspace: Workspace? = nil) -> Evaluation {
+        precondition(data.featureCount == layers[0].inputSize, "\(data.name) has \(data.featureCount) features, the network \(layers[0].inputSize) inputs")
         let ws = workspace ?? Workspace(for: self, capacity: min(batchSize, max(1, data.count)))
         let batchSize = min(batchSize, ws.capacity)
         let hidden = layers.count - 1

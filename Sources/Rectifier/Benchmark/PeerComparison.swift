@@ -18,7 +18,7 @@ public struct PeerFigures: Sendable, Equatable {
 
     /// Parses a JSON Lines file; `path` names it in errors.
     public static func read(_ path: String) throws -> PeerFigures {
-        let text = String(decoding: try FileIO.read(path, limit: 64 << 20), as: UTF8.self)
+        let text = String(decoding: try FileIO.read(path), as: UTF8.self)
         var peer = PeerFigures()
         var descriptions = Set<String>()
         for (number, line) in text.split(separator: "\n").enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {

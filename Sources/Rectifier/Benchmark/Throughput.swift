@@ -44,8 +44,10 @@ public struct ThroughputBenchmark: Sendable {
         public var repetitions: [Double]
     }
 
-    /// Trains a fresh network at `batch` for `trainSeconds`; returns the measurement and the network.
+    /// Trains a fresh network at `batch` (at most the training set) for `trainSeconds`; returns the
+    /// measurement and the network.
     public func training(batch: Int, data: DataSplits, using la: LinearAlgebra) -> (Training, Network) {
+        let batch = min(batch, data.train.count)
         var rng = RandomSource(seed: seed)
         let arch = Architecture(inputSize: data.train.featureCount, hiddenSizes: hiddenSizes, classes: data.train.classes,
                                 activation: activation)
@@ -85,6 +87,7 @@ public struct ThroughputBenchmark: Sendable {
     /// Forward passes over the test set at `batch`, with or without the sparse kernels.
     public func inference(_ net: Network, batch: Int, sparse: Bool, test: Dataset, using la: LinearAlgebra) -> Inference {
         let la = la.with(sparsity: sparse ? .automatic : .never)
+        let batch = min(batch, test.count)
         let ws = Workspace(for: net, capacity: batch)
         let n = batch == 1 ? min(inferenceSingles, test.count) : test.count - test.count % batch
         let width = test.featureCount

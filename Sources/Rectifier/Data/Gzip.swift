@@ -21,12 +21,15 @@ public enum Gzip {
         if bytes.count >= 18 {
             let n = bytes.count
             let isize = Int(bytes[n - 4]) | Int(bytes[n - 3]) << 8 | Int(bytes[n - 2]) << 16 | Int(bytes[n - 1]) << 24
-            expected = max(expected, min(isize, limit))
+            // ISIZE is only a hint (a forged trailer must not make us allocate gigabytes): deflate
+            // cannot expand more than 1032:1.
+            expected = max(expected, min(isize, limit, bytes.count.multipliedReportingOverflow(by: 1032).partialValue))
         }
         var out = [UInt8](repeating: 0, count: expected)
         var produced = 0
         var status: Int32 = Z_OK
         try bytes.withUnsafeBufferPointer { input in
+            guard input.count <= Int(UInt32.max) else { throw FileError(path, "gzip files of 4 GiB or more are not supported") }
             stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
             stream.avail_in = UInt32(input.count)
             while status == Z_OK {

@@ -18,12 +18,17 @@ public enum MNIST {
         let (trainImages, trainLabels) = try loadPair(directory, files.trainImages, files.trainLabels)
         let count = trainLabels.count
         guard validationSize >= 0, validationSize < count else {
-            throw UsageError("a validation set of \(validationSize) does not fit \(count) training images")
+            throw FileError(directory, "a validation set of \(validationSize) does not fit the \(count) training images")
         }
         let cut = count - validationSize
         let train = dataset(trainImages, trainLabels, 0..<cut, name: "mnist/train")
         let validation = dataset(trainImages, trainLabels, cut..<count, name: "mnist/validation")
         let (testImages, testLabels) = try loadPair(directory, files.testImages, files.testLabels)
+        guard testImages.shape.dropFirst() == trainImages.shape.dropFirst() else {
+            throw FileError(try locate(files.testImages, in: directory),
+                            "test images are \(testImages.shape.dropFirst().map(String.init).joined(separator: "x")), "
+                            + "training images \(trainImages.shape.dropFirst().map(String.init).joined(separator: "x"))")
+        }
         return DataSplits(train: train, validation: validation,
                           test: dataset(testImages, testLabels, 0..<testLabels.count, name: "mnist/test"))
     }

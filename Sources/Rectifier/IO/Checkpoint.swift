@@ -51,9 +51,10 @@ public struct Checkpoint: Sendable, Equatable {
         var file = SafeTensors(metadata: ["format": "rectifier-checkpoint"])
         encodeLayers(state.network.layers, into: &file, prefix: "network.")
         encodeLayers(state.best.layers, into: &file, prefix: "best.")
-        for (i, v) in state.optimizer.weightVelocity.enumerated() {
-            file.tensors["velocity.\(i).weight"] = .init(shape: [v.rows, v.columns], values: v.storage)
-            file.tensors["velocity.\(i).bias"] = .init(shape: [state.optimizer.biasVelocity[i].count], values: state.optimizer.biasVelocity[i])
+        Self.encodeVelocities(state.optimizer, into: &file, prefix: "")
+        if let start = state.epochStart {  // mid-epoch: where reduce-lr would go back to
+            encodeLayers(start.network.layers, into: &file, prefix: "epoch_start.")
+            Self.encodeVelocities(start.optimizer, into: &file, prefix: "epoch_start.")
         }
         let record = Record(
             config: config, architecture: state.network.architecture, data: data, epoch: state.epoch, position: state.position,
@@ -110,28 +111,47 @@ public struct Checkpoint: Sendable, Equatable {
         }
         let network = try Network(file, path: path, architecture: record.architecture, prefix: "network.")
         let best = try Network(file, path: path, architecture: record.architecture, prefix: "best.")
-        var optimizer = SGD(learningRate: record.learningRate, momentum: record.config.momentum, for: network)
-        if record.config.momentum != 0 {
-            for (i, layer) in network.layers.enumerated() {
-                guard let w = file.tensors["velocity.\(i).weight"], w.shape == [layer.inputSize, layer.outputSize],
-                      let b = file.tensors["velocity.\(i).bias"], b.shape == [layer.outputSize] else {
-                    throw FileError(path, "checkpoint lacks the momentum velocity of layer \(i + 1)")
-                }
-                optimizer.setVelocity(layer: i, weights: w.values, bias: b.values)
-            }
-        }
+        do { try record.config.validate() } catch { throw FileError(path, "checkpoint holds an invalid configuration (\(error))") }
+        let optimizer = try decodeOptimizer(file, path: path, prefix: "", network: network, record: record)
         guard record.epoch >= 0, record.position >= 0, record.position <= record.data.trainCount,
               record.bestEpoch >= 0, record.bestEpoch <= record.epoch, record.history.count == record.epoch else {
             throw FileError(path, "checkpoint state is inconsistent (epoch \(record.epoch), position \(record.position))")
         }
-        var state = TrainingState(network: network, optimizer: optimizer, orderRNG: record.orderGenerator, epochRNG: record.epochGenerator,
+        var epochStart: TrainingState.EpochStart?
+        if record.position > 0 {
+            let startNetwork = try Network(file, path: path, architecture: record.architecture, prefix: "epoch_start.")
+            epochStart = .init(network: startNetwork,
+                               optimizer: try decodeOptimizer(file, path: path, prefix: "epoch_start.", network: startNetwork, record: record))
+        }
+        // The data order of a mid-epoch checkpoint is rebuilt by `TrainingState.restoreOrder` once
+        // the data is known to match (`data`), not here: the record's sizes are not trusted yet.
+        let state = TrainingState(network: network, optimizer: optimizer, orderRNG: record.orderGenerator, epochRNG: record.epochGenerator,
                                   epoch: record.epoch, position: record.position, running: record.running, best: best,
                                   bestEpoch: record.bestEpoch, bestValidationError: record.bestValidationError,
-                                  history: record.history, learningRateReductions: record.learningRateReductions)
-        guard state.restoreOrder(examples: record.data.trainCount) else {
-            throw FileError(path, "checkpoint state is inconsistent (data order generators disagree)")
-        }
+                                  history: record.history, learningRateReductions: record.learningRateReductions,
+                                  epochStart: epochStart)
         return Checkpoint(state: state, config: record.config, data: record.data, notes: record.notes)
+    }
+
+    static func encodeVelocities(_ optimizer: SGD, into file: inout SafeTensors, prefix: String) {
+        for (i, v) in optimizer.weightVelocity.enumerated() {
+            file.tensors["\(prefix)velocity.\(i).weight"] = .init(shape: [v.rows, v.columns], values: v.storage)
+            file.tensors["\(prefix)velocity.\(i).bias"] = .init(shape: [optimizer.biasVelocity[i].count], values: optimizer.biasVelocity[i])
+        }
+    }
+
+    static func decodeOptimizer(_ file: SafeTensors, path: String, prefix: String, network: Network, record: Record) throws -> SGD {
+        var optimizer = SGD(learningRate: record.learningRate, momentum: record.config.momentum, for: network)
+        guard record.config.momentum != 0 else { return optimizer }
+        for (i, layer) in network.layers.enumerated() {
+            guard let w = file.tensors["\(prefix)velocity.\(i).weight"], w.shape == [layer.inputSize, layer.outputSize],
+                  let b = file.tensors["\(prefix)velocity.\(i).bias"], b.shape == [layer.outputSize],
+                  w.values.allSatisfy(\.isFinite), b.values.allSatisfy(\.isFinite) else {
+                throw FileError(path, "checkpoint lacks a valid momentum velocity for layer \(i + 1)")
+            }
+            optimizer.setVelocity(layer: i, weights: w.values, bias: b.values)
+        }
+        return optimizer
     }
 
     static func crc32(_ bytes: [UInt8]) -> UInt32 {

@@ -12,7 +12,9 @@ public enum FileIO {
     /// The bytes of `path`, refusing files larger than `limit` before reading them.
     public static func read(_ path: String, limit: Int = defaultSizeLimit) throws -> [UInt8] {
         var info = stat()
-        guard stat(path, &info) == 0 else { throw FileError(path, "no such file") }
+        guard stat(path, &info) == 0 else {
+            throw FileError(path, errno == ENOENT ? "no such file" : "cannot be read: \(String(cString: strerror(errno)))")
+        }
         guard (info.st_mode & S_IFMT) != S_IFDIR else { throw FileError(path, "is a directory, expected a file") }
         let size = Int(info.st_size)
         guard size <= limit else { throw FileError(path, "file of \(size) bytes exceeds the limit of \(limit) bytes") }
@@ -94,15 +96,5 @@ public enum FileIO {
     /// A one-line JSON encoding of `value` (for JSON Lines files).
     public static func jsonLine<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try jsonEncoder().encode(value), as: UTF8.self)
-    }
-
-    /// Reads a JSON file written by `writeJSON`.
-    public static func readJSON<T: Decodable>(_ type: T.Type, from path: String, limit: Int = 64 << 20) throws -> T {
-        let bytes = try read(path, limit: limit)
-        do {
-            return try jsonDecoder().decode(T.self, from: Data(bytes))
-        } catch {
-            throw FileError(path, "not a valid \(T.self) JSON file (\(error))")
-        }
     }
 }

@@ -95,17 +95,6 @@ public enum Activation: Equatable, Hashable, Sendable {
         let e = expf(x)
         return e / (1 + e)
     }
-
-    /// Applies f in place to `count` values.
-    public func apply(_ values: UnsafeMutablePointer<Float>, count: Int) {
-        switch self {
-        case .linear: return
-        case .rectifier:
-            for i in 0..<count where !(values[i] > 0) { values[i] = values[i].isNaN ? values[i] : 0 }
-        default:
-            for i in 0..<count { values[i] = self(values[i]) }
-        }
-    }
 }
 
 extension Activation: Codable {

@@ -135,7 +135,7 @@ public struct DenseLayer: Equatable, Sendable {
             let parts = k * n >= 1 << 17 ? la.threads : 1
             let status = rk_sparse_backward_parallel(la.pool.handle, parts, batch, n, k, input, k, delta, n,
                                                      w.baseAddress!, n, inputGradient, k, -rate)
-            precondition(status == 0, "fused sparse backward needs a batch of at most 256")
+            precondition(status == 0, "fused sparse backward needs a batch of at most \(RK_MAX_FUSED_BATCH)")
         }
         bias.withUnsafeMutableBufferPointer { b in
             for r in 0..<batch {

@@ -1,3 +1,5 @@
+import CKernels
+
 /// When layers take the sparse path: visiting only the non-zero inputs instead of running a
 /// dense product.
 ///
@@ -23,7 +25,7 @@ public struct SparsityPolicy: Sendable, Equatable, Codable {
     /// Always dense (the reference path).
     public static let never = SparsityPolicy(enabled: false, maxBatch: 0, forwardBreakEven: 0, backwardDensity: 0)
     /// Sparse whenever the kernels can run (for tests).
-    public static let always = SparsityPolicy(enabled: true, maxBatch: 256, forwardBreakEven: .infinity, backwardDensity: 1.0)
+    public static let always = SparsityPolicy(enabled: true, maxBatch: Int(RK_MAX_FUSED_BATCH), forwardBreakEven: .infinity, backwardDensity: 1.0)
 
     public init(enabled: Bool, maxBatch: Int, forwardBreakEven: Double, backwardDensity: Double) {
         self.enabled = enabled

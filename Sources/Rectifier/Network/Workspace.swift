@@ -1,3 +1,5 @@
+import CKernels
+
 /// Preallocated buffers for forward and backward passes of one network at one batch size.
 /// Made once per run and reused for every step, so steps do not allocate.
 public struct Workspace {
@@ -14,7 +16,7 @@ public struct Workspace {
     public let sparse: [SparseScratch?]
 
     /// Largest batch for which workspaces carry sparse-kernel buffers.
-    public static let sparseCapacityLimit = 256
+    public static let sparseCapacityLimit = Int(RK_MAX_FUSED_BATCH)
 
     /// Buffers for `network` at batches of up to `capacity` rows.
     public init(for network: Network, capacity: Int) {

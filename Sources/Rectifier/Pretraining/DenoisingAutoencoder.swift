@@ -111,7 +111,7 @@ public enum TargetMap: String, Equatable, Hashable, Sendable, Codable {
     public static func choose(inputActivation: Activation?, strategy: ReconstructionStrategy) -> TargetMap {
         guard let a = inputActivation else { return .identity }  // pixels in [0, 1]
         switch (a, strategy) {
-        case (.tanh, _): return strategy.needsUnitInterval ? .shiftToUnit : .identity
+        case (.tanh, _): return strategy.needsUnitInterval || strategy.nonNegative ? .shiftToUnit : .identity
         case (_, .sigmoidCrossEntropy): return .clipToUnit
         case (_, .linearQuadratic): return .identity
         default: return .absolute

@@ -72,16 +72,6 @@ public enum ReconstructionStrategy: String, Equatable, Hashable, Sendable, Codab
             return (d * d, y > 0 ? 2 * d : 0)
         }
     }
-
-    /// The reconstruction r(y) itself.
-    public func reconstruction(_ y: Float) -> Float {
-        switch self {
-        case .softplusQuadratic: Activation.stableSoftplus(y)
-        case .sigmoidCrossEntropy: Activation.stableSigmoid(y)
-        case .linearQuadratic: y
-        case .rectifierQuadratic: max(y, 0)
-        }
-    }
 }
 
 /// How rectifier codes are brought into [0, 1] for the sigmoid/cross-entropy strategy.

@@ -32,9 +32,11 @@ public struct StackedPretraining: Sendable {
 
     /// Pre-trains every layer on the inputs of `train` (labels unused), choosing learning rates
     /// and reporting by the inputs of `validation`. `events` receives each epoch, `progress`
-    /// about ten reports a second.
-    public func run(train: Matrix, validation: Matrix, progress: Progress = { _, _, _, _, _, _ in },
-                    events: (PretrainingEpoch) -> Void = { _ in }) -> PretrainedStack {
+    /// about ten reports a second. Throws `CancellationError` when `shouldStop` (checked
+    /// between steps) turns true.
+    public func run(train: Matrix, validation: Matrix, shouldStop: () -> Bool = { false },
+                    progress: Progress = { _, _, _, _, _, _ in },
+                    events: (PretrainingEpoch) -> Void = { _ in }) throws -> PretrainedStack {
         let la = linearAlgebra
         var stack: [DenseLayer] = []
         var reports: [PretrainedLayerReport] = []
@@ -69,9 +71,9 @@ public struct StackedPretraining: Sendable {
                     var candidate = LayerRun(dae: fresh, rate: rate, seed: root.derived("layer\(i)/run"))
                     var last = PretrainingEpoch(layer: i + 1, epoch: 0, learningRate: rate, trainReconstruction: 0,
                                                 validationReconstruction: .infinity, validationSparsity: 0, trainSeconds: 0)
-                    for _ in 0..<config.selectionEpochs {
-                        last = candidate.epoch(layer: i + 1, train: codesTrain, validation: codesValid, config: config,
-                                               using: la, progress: progress)
+                    for _ in 0..<min(config.selectionEpochs, config.epochs) {
+                        last = try candidate.epoch(layer: i + 1, train: codesTrain, validation: codesValid, config: config,
+                                                   using: la, shouldStop: shouldStop, progress: progress)
                     }
                     let cost = last.validationReconstruction.isFinite ? last.validationReconstruction : .infinity
                     candidates.append(.init(learningRate: rate, validationReconstruction: cost))
@@ -81,8 +83,8 @@ public struct StackedPretraining: Sendable {
                 for e in run.history { events(e) }
             }
             while run.history.count < config.epochs {
-                events(run.epoch(layer: i + 1, train: codesTrain, validation: codesValid, config: config, using: la,
-                                 progress: progress))
+                events(try run.epoch(layer: i + 1, train: codesTrain, validation: codesValid, config: config, using: la,
+                                     shouldStop: shouldStop, progress: progress))
             }
             var encoder = run.dae.encoder
             // Fold the input scaling into the weights: W x/m = (W/m) x.
@@ -114,7 +116,7 @@ public struct StackedPretraining: Sendable {
         }
 
         mutating func epoch(layer: Int, train: Matrix, validation: Matrix, config: PretrainingConfig,
-                            using la: LinearAlgebra, progress: Progress) -> PretrainingEpoch {
+                            using la: LinearAlgebra, shouldStop: () -> Bool, progress: Progress) throws -> PretrainingEpoch {
             let batchSize = min(config.batchSize, train.rows)
             let buffers = DenoisingAutoencoder.StepBuffers(for: dae, capacity: batchSize)
             var sgd = SGD(learningRate: rate, for: dae.network)
@@ -125,9 +127,14 @@ public struct StackedPretraining: Sendable {
             let start = clock.now
             var lastReport = start
             var total = 0.0
+            var stopped = false
             train.storage.withUnsafeBufferPointer { x in
                 var position = 0
                 while position < train.rows {
+                    if shouldStop() {
+                        stopped = true
+                        return
+                    }
                     let batch = min(batchSize, train.rows - position)
                     for r in 0..<batch {
                         (input.pointer + r * train.columns).update(from: x.baseAddress! + indices[position + r] * train.columns,
@@ -143,6 +150,7 @@ public struct StackedPretraining: Sendable {
                     }
                 }
             }
+            if stopped { throw CancellationError() }
             let seconds = (clock.now - start).seconds
             let (cost, sparsity) = dae.reconstructionError(validation, using: la)
             let e = PretrainingEpoch(layer: layer, epoch: history.count + 1, learningRate: rate,

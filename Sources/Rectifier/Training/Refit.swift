@@ -21,8 +21,10 @@ extension Trainer {
     /// Trains `initial` (or the seed's initial network) for `epochs` epochs on
     /// `data.train` + `data.validation` at `learningRate`, and evaluates the final network on
     /// `data.test`. `events` receives the epochs (their validation error is NaN: there is none).
+    /// Throws the `Divergence` if training diverges, `CancellationError` if `shouldStop` stops it.
     public func refit(epochs: Int, learningRate: Float, data: DataSplits, initial: Network? = nil,
-                      events: (TrainingEvent) -> Void = { _ in }) -> (Network, RefitResult) {
+                      shouldStop: () -> Bool = { false },
+                      events: (TrainingEvent) -> Void = { _ in }) throws -> (Network, RefitResult) {
         var config = self.config
         config.epochs = max(1, epochs)
         config.patience = 0
@@ -34,7 +36,11 @@ extension Trainer {
                                 test: data.test)
         let trainer = Trainer(config: config, linearAlgebra: linearAlgebra)
         var state = trainer.initialState(for: merged, network: initial)
-        trainer.run(&state, data: merged, events: events)
+        switch trainer.run(&state, data: merged, shouldStop: shouldStop, events: events) {
+        case .finished: break
+        case .stopped: throw CancellationError()
+        case .diverged(let d): throw d
+        }
         let eval = state.network.evaluate(data.test, batchSize: config.evaluationBatchSize, using: linearAlgebra)
         return (state.network, RefitResult(
             epochs: state.epoch, examples: merged.train.count, learningRate: learningRate, testError: eval.errorRate,

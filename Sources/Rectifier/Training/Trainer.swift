@@ -27,6 +27,19 @@ public struct TrainingState: Sendable, Equatable {
     public var history: [EpochMetrics] = []
     /// Times the learning rate was halved after a divergence.
     public var learningRateReductions = 0
+    /// Parameters and optimizer at the start of the current epoch, where `reduce-lr` goes back
+    /// to (nil between epochs).
+    public var epochStart: EpochStart?
+
+    /// The part of the state that changes within an epoch, as it was when the epoch began.
+    public struct EpochStart: Sendable, Equatable {
+        public var network: Network
+        public var optimizer: SGD
+        public init(network: Network, optimizer: SGD) {
+            self.network = network
+            self.optimizer = optimizer
+        }
+    }
 
     /// Sums accumulated over the steps of an epoch.
     public struct RunningTotals: Codable, Equatable, Sendable {
@@ -134,12 +147,14 @@ public struct Trainer: Sendable {
         let clock = ContinuousClock()
         var lastReport = clock.now
         var lastCheckpoint = clock.now
-        var lastGood = state  // where reduce-lr goes back to: the last epoch end (or the start)
-        if state.position > 0 && state.order.count != train.count { precondition(state.restoreOrder(examples: train.count)) }
+        if state.position > 0 && state.order.count != train.count {
+            precondition(state.restoreOrder(examples: train.count), "the state's data order does not match its generators")
+        }
 
         while !isFinished(state) {
             if shouldStop() { return .stopped }
             if state.position == 0 {
+                state.epochStart = .init(network: state.network, optimizer: state.optimizer)
                 state.epochRNG = state.orderRNG
                 state.order = Array(0..<train.count)
                 state.orderRNG.shuffle(&state.order)
@@ -163,17 +178,21 @@ public struct Trainer: Sendable {
                     learningRate: state.optimizer.learningRate,
                     likelyCause: Divergence.likelyCause(activation: config.activation, l1: config.l1,
                                                         learningRate: state.optimizer.learningRate, quantity: quantity))
-                guard config.onDivergence == .reduceLearningRate,
-                      lastGood.learningRateReductions < Divergence.maximumReductions else {
+                guard config.onDivergence == .reduceLearningRate, let start = state.epochStart,
+                      state.learningRateReductions < Divergence.maximumReductions else {
                     events(.diverged(divergence, newLearningRate: nil))
                     return .diverged(divergence)
                 }
-                let rate = lastGood.optimizer.learningRate / 2
-                state = lastGood
-                state.optimizer.learningRate = rate
+                // Back to the start of this epoch (the end of the last good one), at half the rate.
+                state.network = start.network
+                state.optimizer = start.optimizer
+                state.optimizer.learningRate /= 2
+                state.orderRNG = state.epochRNG
+                state.position = 0
+                state.order = []
+                state.running = .init()
                 state.learningRateReductions += 1
-                lastGood = state
-                events(.diverged(divergence, newLearningRate: rate))
+                events(.diverged(divergence, newLearningRate: state.optimizer.learningRate))
                 continue
             }
             state.position += batch
@@ -192,7 +211,6 @@ public struct Trainer: Sendable {
             }
             if state.position >= train.count {
                 endEpoch(&state, data: data, workspace: evalWS, events: events)
-                lastGood = state
                 checkpoint(state)
                 lastCheckpoint = clock.now
             } else if let checkpointInterval, clock.now - lastCheckpoint > checkpointInterval {
@@ -215,6 +233,7 @@ public struct Trainer: Sendable {
         state.position = 0
         state.order = []
         state.epochRNG = state.orderRNG
+        state.epochStart = nil
         let metrics = EpochMetrics(
             epoch: state.epoch,
             trainLoss: (r.lossSum + r.penaltySum) / Double(r.examples),

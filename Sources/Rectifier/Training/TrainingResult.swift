@@ -38,6 +38,9 @@ public struct TrainingResult: Codable, Equatable, Sendable {
     public var pretrainingSeconds: Double?
     /// The network retrained on training + validation data for `bestEpoch` epochs, when asked.
     public var refit: RefitResult?
+    /// Where training diverged, when it did and was stopped (the result is then that of the
+    /// best epoch before).
+    public var divergence: Divergence?
 
     /// Measures `state.best` on the test set and assembles the result; `labelledExamples` is the
     /// size of the (possibly reduced) training set the run used.
