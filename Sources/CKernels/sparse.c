@@ -31,6 +31,28 @@ long rk_csr_build(long m, long k, const float *x, long ldx, int *row_start, int 
 static inline __attribute__((always_inline)) void forward_body(
     long m, long n_begin, long n_end, const int *row_start, const int *index,
     const float *x, long ldx, const float *w, long ldw, float *y, long ldy) {
+    if (m == 1) {
+        /* One example: stream each active row of W once, contiguously, accumulating into y
+         * (which stays in L1). Same additions in the same order as the blocked loop below. */
+        float *yr = y + n_begin;
+        long width = n_end - n_begin;
+        memset(yr, 0, (size_t)width * sizeof(float));
+        for (int p = row_start[0]; p < row_start[1]; p++) {
+            int i = index[p];
+            const float *wr = w + (long)i * ldw + n_begin;
+            float s = x[i];
+            long j = 0;
+            for (; j + 32 <= width; j += 32) {
+                STORE(yr + j, LOAD(yr + j) + s * LOAD(wr + j));
+                STORE(yr + j + 8, LOAD(yr + j + 8) + s * LOAD(wr + j + 8));
+                STORE(yr + j + 16, LOAD(yr + j + 16) + s * LOAD(wr + j + 16));
+                STORE(yr + j + 24, LOAD(yr + j + 24) + s * LOAD(wr + j + 24));
+            }
+            for (; j + 8 <= width; j += 8) STORE(yr + j, LOAD(yr + j) + s * LOAD(wr + j));
+            for (; j < width; j++) yr[j] += s * wr[j];
+        }
+        return;
+    }
     long j = n_begin;
     /* 64-column blocks: eight independent accumulators hide the FMA latency. */
     for (; j + 64 <= n_end; j += 64) {

@@ -6,11 +6,11 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure training and inference speed of the paper's network, and GEMM GFLOP/s.",
         discussion: """
-            Trains 784-1000-1000-1000-10 rectifier networks with plain SGD (learning rate 0.01) for a
-            fixed time at each batch size, then times inference on the test set one example at a
-            time and 1000 at a time, with dense products only and with the sparse kernels; then
-            GEMM at the paper's shapes on every available backend. Uses MNIST from --data-dir, or
-            random MNIST-shaped data. --compare reads JSON lines from the PyTorch peer scripts in
+            Trains 784-1000-1000-1000-10 rectifier networks with plain SGD (learning rate 0.01) for a \
+            fixed time at each batch size, then times inference on the test set one example at a \
+            time and 1000 at a time, with dense products only and with the sparse kernels; then \
+            GEMM at the paper's shapes on every available backend. Uses MNIST from --data-dir, or \
+            random MNIST-shaped data. --compare reads JSON lines from the PyTorch peer scripts in \
             ../shared/bench (torch_mlp.py, gemm_bench.py) and prints ratios.
             """)
 

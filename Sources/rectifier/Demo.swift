@@ -6,7 +6,7 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train rectifier, softplus and tanh networks on the shipped MNIST subset and compare them.",
         discussion: """
-            Uses the 5,000-image training / 1,000 validation / 2,000 test subset of MNIST inside
+            Uses the 5,000-image training / 1,000 validation / 2,000 test subset of MNIST inside \
             the package: no download, no data directory. Takes one to three minutes.
             """)
 

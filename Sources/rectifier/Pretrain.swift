@@ -6,10 +6,10 @@ struct Pretrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pre-train a stack of denoising auto-encoders, greedily, layer by layer.",
         discussion: """
-            Layer k is a denoising auto-encoder on the clean codes of layers 1..k-1. Writes, with
-            --out: stack.safetensors (the encoders), metrics.jsonl (one line per layer and epoch:
-            train and validation reconstruction cost, code sparsity), config.json and
-            result.json (chosen learning rates, final costs, times). Fine-tune the stack with
+            Layer k is a denoising auto-encoder on the clean codes of layers 1..k-1. Writes, with \
+            --out: stack.safetensors (the encoders), metrics.jsonl (one line per layer and epoch: \
+            train and validation reconstruction cost, code sparsity), config.json and \
+            result.json (chosen learning rates, final costs, times). Fine-tune the stack with \
             `rectifier train --init-from RUN_DIR/stack.safetensors`.
             """)
 

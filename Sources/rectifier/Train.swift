@@ -8,15 +8,15 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a network with minibatch SGD, keeping the best-validation epoch.",
         discussion: """
-            Prints one line per epoch and, with --out, writes config.json, metrics.jsonl,
-            result.json and model.safetensors into the run directory, and a checkpoint
-            (checkpoint.bin) after every epoch: Ctrl-C stops cleanly and `--resume RUN_DIR`
-            continues, with the same results as an uninterrupted run. The defaults are the
-            paper's MNIST setting: three hidden layers of 1000 rectifier units, minibatch 10,
-            L1 penalty 0.001 on the hidden activations, constant learning rate.
-            With --pretrain, the hidden layers are first pre-trained as denoising auto-encoders
-            (the paper's image settings unless the pre-training options say otherwise; per-epoch
-            lines go to pretrain-metrics.jsonl and the stack to stack.safetensors), then the
+            Prints one line per epoch and, with --out, writes config.json, metrics.jsonl, \
+            result.json and model.safetensors into the run directory, and a checkpoint \
+            (checkpoint.bin) after every epoch: Ctrl-C stops cleanly and `--resume RUN_DIR` \
+            continues, with the same results as an uninterrupted run. The defaults are the \
+            paper's MNIST setting: three hidden layers of 1000 rectifier units, minibatch 10, \
+            L1 penalty 0.001 on the hidden activations, constant learning rate. \
+            With --pretrain, the hidden layers are first pre-trained as denoising auto-encoders \
+            (the paper's image settings unless the pre-training options say otherwise; per-epoch \
+            lines go to pretrain-metrics.jsonl and the stack to stack.safetensors), then the \
             whole network is fine-tuned. --init-from starts from a stack saved by `rectifier pretrain`.
             """)
 

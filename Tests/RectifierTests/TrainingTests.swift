@@ -34,6 +34,30 @@ import Testing
         #expect(result.bestEpoch == state.history.min { $0.validationError < $1.validationError }!.epoch)
     }
 
+    /// The README's "Using the library" example, with a smaller network and one epoch: it must
+    /// compile and run as written.
+    @Test func readmeLibraryExampleRuns() throws {
+        let data = try MNIST.loadEmbeddedSubset()
+        var config = TrainingConfig()
+        config.activation = .rectifier
+        config.hiddenSizes = [100]
+        config.epochs = 1
+        let trainer = Trainer(config: config, linearAlgebra: .automatic)
+        var state = trainer.initialState(for: data)
+        var reports = 0
+        trainer.run(&state, data: data, events: { event in
+            if case .epochFinished = event { reports += 1 }
+        })
+        let result = TrainingResult(state: state, test: data.test, trainer: trainer, wallSeconds: 0,
+                                    labelledExamples: data.train.count)
+        let path = TestSupport.temporaryDirectory() + "/model.safetensors"
+        try state.best.save(to: path)
+        #expect(reports == 1)
+        #expect(result.testError < 0.2, "test error \(result.testError)")
+        #expect(result.sparsityPerLayer.count == 1)
+        #expect(try Network.load(from: path).network.hiddenLayers.count == 1)
+    }
+
     @Test func tanhNetworkLearnsAndIsDense() {
         let (_, result) = Self.train(Self.config(.tanh, epochs: 3))
         #expect(result.testError < 0.15, "test error \(result.testError)")
@@ -50,6 +74,20 @@ import Testing
         c.seed = 8
         let (other, _) = Self.train(c)
         #expect(other.network != a.network)
+    }
+
+    /// The built-in kernels sum every output element in the same order whichever thread computes
+    /// it, so the thread count does not change a run (batch 1 and 10 exercise the two sparse
+    /// forward kernels, batch 64 the dense products).
+    @Test(arguments: [1, 10, 64]) func threadCountDoesNotChangeTheRun(batchSize: Int) {
+        var c = Self.config(epochs: 1)
+        c.hiddenSizes = [200, 100]
+        c.batchSize = batchSize
+        let (one, _) = Self.train(c, la: .builtin(threads: 1))
+        let (two, _) = Self.train(c, la: .builtin(threads: 2))
+        let (three, _) = Self.train(c, la: .builtin(threads: 3))
+        #expect(one.network == two.network)
+        #expect(one.network == three.network)
     }
 
     @Test func backendsTrainTheSameNetwork() throws {
