@@ -43,7 +43,7 @@ int rk_sparse_backward(long m, long n, long row_begin, long row_end, const float
 
 /* ---- a small fork-join thread pool with spinning workers (pool.c) ----
  * Parallel regions in a training step last microseconds; waking a sleeping thread costs more
- * than that. Workers spin for a while (about 50 us) after each region, then sleep. */
+ * than that. Workers spin for 200 us after each region, then sleep. */
 typedef struct rk_pool rk_pool;
 typedef void (*rk_task_fn)(void *context, long part);
 

@@ -16,6 +16,11 @@ public struct DenseLayer: Equatable, Sendable {
     /// The sign-trick mask (±1 per output unit), or nil.
     public var signs: [Float]?
 
+    /// The sparse kernels cut their work into this many slabs per thread. Threads claim slabs
+    /// as they come, so when one core runs slower (a busy neighbour on a shared machine), the
+    /// other takes over its share instead of waiting for it at every layer.
+    static let partsPerThread = 4
+
     /// Number of inputs.
     public var inputSize: Int { weights.rows }
     /// Number of output units.
@@ -64,7 +69,9 @@ public struct DenseLayer: Equatable, Sendable {
         weights.storage.withUnsafeBufferPointer { w in
             let w = w.baseAddress!
             if let scratch, sparse {
-                let parts = scratch.inputNonZeros * n >= 1 << 18 ? la.threads : 1
+                // One slab per thread: the forward product is short, and more slabs cost more
+                // claims than they save (measured with `rectifier bench`).
+                let parts = scratch.inputNonZeros * n >= 1 << 17 ? la.threads : 1
                 rk_sparse_forward_parallel(la.pool.handle, parts, batch, n, scratch.rowStart.pointer, scratch.index.pointer,
                                            input, k, w, n, output, n)
             } else {
@@ -132,7 +139,7 @@ public struct DenseLayer: Equatable, Sendable {
                                           using la: LinearAlgebra) {
         let (k, n) = (inputSize, outputSize)
         weights.storage.withUnsafeMutableBufferPointer { w in
-            let parts = k * n >= 1 << 17 ? la.threads : 1
+            let parts = k * n >= 1 << 17 ? Self.partsPerThread * la.threads : 1
             let status = rk_sparse_backward_parallel(la.pool.handle, parts, batch, n, k, input, k, delta, n,
                                                      w.baseAddress!, n, inputGradient, k, -rate)
             precondition(status == 0, "fused sparse backward needs a batch of at most \(RK_MAX_FUSED_BATCH)")
