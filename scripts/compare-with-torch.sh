@@ -5,6 +5,7 @@
 # Needs a Python with torch, numpy and threadpoolctl as $PYTHON (default python3):
 #   python3 -m venv /tmp/peer && /tmp/peer/bin/pip install torch numpy threadpoolctl
 #   PYTHON=/tmp/peer/bin/python scripts/compare-with-torch.sh ../shared/data/mnist ../shared/bench
+# THREADS=n runs `rectifier bench --threads n` (the peer always uses 2 threads).
 set -euo pipefail
 mnist=$(cd "${1:?MNIST directory}" && pwd)
 peer=$(cd "${2:?directory with torch_mlp.py and gemm_bench.py}" && pwd)
@@ -25,6 +26,6 @@ echo "== GEMM: numpy (OpenBLAS) and torch"
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$python" "$peer/gemm_bench.py" numpy >> "$out/gemm.jsonl"
 "$python" "$peer/gemm_bench.py" torch >> "$out/gemm.jsonl"
 echo "== rectifier bench"
-.build/release/rectifier bench --data-dir "$mnist" --seconds "$seconds" --l1 "$l1" --json "$out/rectifier.json" \
+.build/release/rectifier bench --data-dir "$mnist" --seconds "$seconds" --l1 "$l1" ${THREADS:+--threads "$THREADS"} --json "$out/rectifier.json" \
     --compare "$out/torch.jsonl" --compare "$out/gemm.jsonl" | tee "$out/table.txt"
 echo "raw figures in $out"
