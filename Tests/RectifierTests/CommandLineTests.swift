@@ -62,6 +62,31 @@ import Testing
         return try JSONSerialization.data(withJSONObject: object.filter { !$0.key.contains("seconds") }, options: .sortedKeys)
     }
 
+    /// `rectifier` with no subcommand runs the demo: one table row per activation, the
+    /// rectifier network learning and exactly sparse, the others dense. (Small layers and few
+    /// epochs: the full demo is a release-build minute.)
+    @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
+    func demoPrintsTheComparisonTable() throws {
+        let out = try Self.run(["--layers", "100", "--epochs", "2", "--learning-rate", "0.05"])
+        #expect(out.status == 0, "\(out.stderr)")
+        var rows: [String: [String]] = [:]
+        for line in out.stdout.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            if let name = fields.first, ["rectifier", "softplus", "tanh"].contains(name), fields.count >= 7 {
+                rows[name] = fields
+            }
+        }
+        #expect(rows.count == 3, "\(out.stdout)")
+        func percent(_ text: String) -> Double { Double(text.dropLast()) ?? .nan }
+        // columns: activation, L1, test error, valid error, mean sparsity, dead units, time
+        if let r = rows["rectifier"], let t = rows["tanh"] {
+            #expect(r[1] == "0.001" && t[1] == "0")
+            #expect(percent(r[2]) < 20, "rectifier test error \(r[2])")
+            #expect(percent(r[4]) > 20, "rectifier sparsity \(r[4])")
+            #expect(percent(t[4]) == 0, "tanh sparsity \(t[4])")
+        }
+    }
+
     @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
     func killedAndResumedRunIsIdenticalToAnUninterruptedOne() throws {
         let dir = TestSupport.temporaryDirectory()
