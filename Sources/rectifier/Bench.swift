@@ -26,6 +26,9 @@ struct Bench: ParsableCommand {
     @Option(help: "L1 coefficient during timed training (the peer's throughput runs use 0).")
     var l1: Float = 0
 
+    @Flag(help: "Skip the training (and so the inference) measurements.")
+    var skipTraining = false
+
     @Flag(help: "Skip the GEMM measurements.")
     var skipGemm = false
 
@@ -43,7 +46,7 @@ struct Bench: ParsableCommand {
     func run() throws {
         guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
         guard l1 >= 0 else { throw ValidationError("--l1 must be >= 0") }
-        let batches = try parseList(batchSizes, option: "--batch-sizes", what: "a batch size")
+        let batches = skipTraining ? [] : try parseList(batchSizes, option: "--batch-sizes", what: "a batch size")
         let peers = try compare.map(PeerFigures.read)
         let la = try compute.linearAlgebra()
         let data = try dataDir.map { try MNIST.load(directory: $0) } ?? SyntheticData.mnistShaped()
