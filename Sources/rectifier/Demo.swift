@@ -7,7 +7,7 @@ struct Demo: ParsableCommand {
         abstract: "Train rectifier, softplus and tanh networks on the shipped MNIST subset and compare them.",
         discussion: """
             Uses the 5,000-image training / 1,000 validation / 2,000 test subset of MNIST inside \
-            the package: no download, no data directory. Takes about a minute. As in the paper, the \
+            the package: no download, no data directory. Takes under a minute. As in the paper, the \
             L1 activation penalty (0.001) makes the rectifier layers sparse; softplus and tanh \
             networks train without it, which suits them better (see README, Results).
             """)
