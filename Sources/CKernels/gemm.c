@@ -15,11 +15,12 @@
 #define RK_X86 1
 #endif
 
-#define MR 6
-#define NR 16
-#define KC 256
-#define MC 96   /* multiple of MR */
-#define NC 4096 /* multiple of NR */
+/* Tile shapes are per micro-kernel (see `kernels` below); these bound the packing buffers. */
+#define MR_MAX 6
+#define NR_MAX 64
+#define KC_MAX 256
+#define MC 96   /* multiple of every kernel's mr */
+#define NC 4096 /* multiple of every kernel's nr */
 #define DIRECT_B_MAX_M 32
 
 static long min_l(long a, long b) { return a < b ? a : b; }
@@ -44,8 +45,8 @@ static scratch_t *scratch(void) {
     if (s) return s;
     s = calloc(1, sizeof *s);
     if (!s) return NULL;
-    s->a = aligned_alloc(64, sizeof(float) * MC * KC);
-    s->b = aligned_alloc(64, sizeof(float) * KC * NC);
+    s->a = aligned_alloc(64, sizeof(float) * MC * KC_MAX);
+    s->b = aligned_alloc(64, sizeof(float) * KC_MAX * NC);
     if (!s->a || !s->b || pthread_setspecific(scratch_key, s) != 0) {
         scratch_free(s);
         return NULL;
@@ -57,7 +58,7 @@ static scratch_t *scratch(void) {
 
 /* Packs the mc x kc block of op(A) starting at `a` into MR-row panels, column by column,
  * zero-padding the last panel. */
-static void pack_a(int trans, long mc, long kc, const float *a, long lda, float *dst) {
+static void pack_a(long MR, int trans, long mc, long kc, const float *a, long lda, float *dst) {
     for (long i0 = 0; i0 < mc; i0 += MR) {
         long mr = min_l(MR, mc - i0);
         if (trans) {
@@ -79,7 +80,7 @@ static void pack_a(int trans, long mc, long kc, const float *a, long lda, float 
 
 /* Packs the kc x nc block of op(B) starting at `b` into NR-column panels, row by row,
  * zero-padding the last panel. */
-static void pack_b(int trans, long kc, long nc, const float *b, long ldb, float *dst) {
+static void pack_b(long NR, int trans, long kc, long nc, const float *b, long ldb, float *dst) {
     for (long j0 = 0; j0 < nc; j0 += NR, dst += NR * kc) {
         long nr = min_l(NR, nc - j0);
         if (trans) {
@@ -100,8 +101,9 @@ static void pack_b(int trans, long kc, long nc, const float *b, long ldb, float 
     }
 }
 
-/* Writes an MR x NR accumulator tile into C: C = alpha * acc + beta * C on the mr x nr corner. */
-static void store_tile(const float *acc, float *c, long ldc, float alpha, float beta, long mr, long nr) {
+/* Writes an MR x NR accumulator tile (rows NR apart) into C: C = alpha * acc + beta * C on the
+ * mr x nr corner. */
+static void store_tile(long NR, const float *acc, float *c, long ldc, float alpha, float beta, long mr, long nr) {
     for (long i = 0; i < mr; i++) {
         float *ci = c + i * ldc;
         const float *ai = acc + i * NR;
@@ -120,6 +122,7 @@ typedef void (*ukernel_fn)(long kc, const float *a, const float *b, long bstride
 
 static void ukernel_portable(long kc, const float *a, const float *b, long bstride, float *c, long ldc,
                              float alpha, float beta, long mr, long nr) {
+    enum { MR = 6, NR = 16 };
     float acc[MR * NR] = {0};
     for (long p = 0; p < kc; p++, a += MR, b += bstride) {
         for (int i = 0; i < MR; i++) {
@@ -127,13 +130,14 @@ static void ukernel_portable(long kc, const float *a, const float *b, long bstri
             for (int j = 0; j < NR; j++) acc[i * NR + j] += ai * b[j];
         }
     }
-    store_tile(acc, c, ldc, alpha, beta, mr, nr);
+    store_tile(NR, acc, c, ldc, alpha, beta, mr, nr);
 }
 
 #if RK_X86
 __attribute__((target("avx2,fma")))
 static void ukernel_avx2(long kc, const float *a, const float *b, long bstride, float *c, long ldc,
                          float alpha, float beta, long mr, long nr) {
+    enum { MR = 6, NR = 16 };
     __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
     __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
     __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
@@ -173,33 +177,57 @@ static void ukernel_avx2(long kc, const float *a, const float *b, long bstride, 
         _mm256_storeu_ps(acc + 3 * NR, c30); _mm256_storeu_ps(acc + 3 * NR + 8, c31);
         _mm256_storeu_ps(acc + 4 * NR, c40); _mm256_storeu_ps(acc + 4 * NR + 8, c41);
         _mm256_storeu_ps(acc + 5 * NR, c50); _mm256_storeu_ps(acc + 5 * NR + 8, c51);
-        store_tile(acc, c, ldc, alpha, beta, mr, nr);
+        store_tile(NR, acc, c, ldc, alpha, beta, mr, nr);
+    }
+}
+
+/* 6 x 64 tile in 24 zmm accumulators: per step of k, four 16-float loads of B, six broadcasts
+ * of A and 24 FMAs. Ragged tiles are stored with lane masks. On CPUs with full-width AVX-512
+ * units (AMD Zen 5, Intel server cores) this doubles the FMA throughput of the AVX2 kernel. */
+__attribute__((target("avx512f")))
+static void ukernel_avx512(long kc, const float *a, const float *b, long bstride, float *c, long ldc,
+                           float alpha, float beta, long mr, long nr) {
+    enum { MR = 6, NV = 4 };
+    __m512 acc[MR][NV];
+    for (int i = 0; i < MR; i++)
+        for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps();
+    for (long p = 0; p < kc; p++, a += MR, b += bstride) {
+        __m512 bv[NV];
+        for (int v = 0; v < NV; v++) bv[v] = _mm512_loadu_ps(b + 16 * v);
+        for (int i = 0; i < MR; i++) {
+            __m512 x = _mm512_set1_ps(a[i]);
+            for (int v = 0; v < NV; v++) acc[i][v] = _mm512_fmadd_ps(x, bv[v], acc[i][v]);
+        }
+    }
+    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    for (int v = 0; v < NV; v++) {
+        long lanes = nr - 16 * v;
+        if (lanes <= 0) break;
+        __mmask16 mask = lanes >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << lanes) - 1);
+        for (int i = 0; i < MR; i++) {
+            if (i >= mr) break;
+            float *ci = c + i * ldc + 16 * v;
+            __m512 r = _mm512_mul_ps(va, acc[i][v]);
+            if (beta != 0.0f) r = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask, ci), r);
+            _mm512_mask_storeu_ps(ci, mask, r);
+        }
     }
 }
 #endif
 
-int rk_cpu_has_avx2_fma(void) {
+/* The micro-kernels, by instruction set (RK_ISA_*), with their tile shapes and the depth KC
+ * of a K block: a KC x nr panel of B should stay in L1 (48 KB on Zen 5) while it is reused. */
+typedef struct { long mr, nr, kc; ukernel_fn fn; } ukernel_t;
+static const ukernel_t kernels[] = {
+    [RK_ISA_PORTABLE] = {6, 16, 256, ukernel_portable},
 #if RK_X86
-    /* Cached: the answer never changes, and concurrent first calls store the same value. */
-    static int cached = -1;
-    int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-    if (v < 0) {
-        __builtin_cpu_init();
-        v = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-        __atomic_store_n(&cached, v, __ATOMIC_RELAXED);
-    }
-    return v;
+    [RK_ISA_AVX2] = {6, 16, 256, ukernel_avx2},
+    [RK_ISA_AVX512] = {6, 64, 256, ukernel_avx512},
 #else
-    return 0;
+    [RK_ISA_AVX2] = {6, 16, 256, ukernel_portable},
+    [RK_ISA_AVX512] = {6, 16, 256, ukernel_portable},
 #endif
-}
-
-static ukernel_fn pick_ukernel(void) {
-#if RK_X86
-    if (rk_cpu_has_avx2_fma()) return ukernel_avx2;
-#endif
-    return ukernel_portable;
-}
+};
 
 /* ---- driver ---- */
 
@@ -214,6 +242,12 @@ static void scale_c(long m, long n, float beta, float *c, long ldc) {
 int rk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
              const float *a, long lda, const float *b, long ldb,
              float beta, float *c, long ldc) {
+    return rk_sgemm_isa(rk_cpu_isa(), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+int rk_sgemm_isa(int isa, int trans_a, int trans_b, long m, long n, long k, float alpha,
+                 const float *a, long lda, const float *b, long ldb,
+                 float beta, float *c, long ldc) {
     if (m <= 0 || n <= 0) return 0;
     if (k <= 0 || alpha == 0.0f) {
         if (beta != 1.0f) scale_c(m, n, beta, c, ldc);
@@ -221,7 +255,10 @@ int rk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
     }
     scratch_t *s = scratch();
     if (!s) return -1;
-    ukernel_fn kernel = pick_ukernel();
+    if (isa > rk_cpu_isa()) isa = rk_cpu_isa();
+    if (isa < RK_ISA_PORTABLE) isa = RK_ISA_PORTABLE;
+    const long MR = kernels[isa].mr, NR = kernels[isa].nr, KC = kernels[isa].kc;
+    ukernel_fn kernel = kernels[isa].fn;
     int direct_b = !trans_b && m <= DIRECT_B_MAX_M;
 
     for (long jc = 0; jc < n; jc += NC) {
@@ -230,10 +267,10 @@ int rk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
             long kc = min_l(KC, k - pc);
             float beta_k = pc == 0 ? beta : 1.0f; /* later K blocks accumulate */
             const float *bblock = trans_b ? b + jc * ldb + pc : b + pc * ldb + jc;
-            if (!direct_b) pack_b(trans_b, kc, nc, bblock, ldb, s->b);
+            if (!direct_b) pack_b(NR, trans_b, kc, nc, bblock, ldb, s->b);
             for (long ic = 0; ic < m; ic += MC) {
                 long mc = min_l(MC, m - ic);
-                pack_a(trans_a, mc, kc, trans_a ? a + pc * lda + ic : a + ic * lda + pc, lda, s->a);
+                pack_a(MR, trans_a, mc, kc, trans_a ? a + pc * lda + ic : a + ic * lda + pc, lda, s->a);
                 for (long jr = 0; jr < nc; jr += NR) {
                     long nr = min_l(NR, nc - jr);
                     const float *panel = s->b + jr * kc;
@@ -242,7 +279,7 @@ int rk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
                         panel = bblock + jr;
                         stride = ldb;
                     } else if (direct_b) { /* ragged right edge: pack it so the kernel never reads past B */
-                        pack_b(0, kc, nr, bblock + jr, ldb, s->b);
+                        pack_b(NR, 0, kc, nr, bblock + jr, ldb, s->b);
                         panel = s->b;
                     }
                     for (long ir = 0; ir < mc; ir += MR) {

@@ -73,6 +73,7 @@ struct Bench: ParsableCommand {
         }
         if !skipGemm {
             var backends: [LinearAlgebra] = [.builtin(threads: la.threads)]
+            if LinearAlgebra.InstructionSet.best > .avx2 { backends.append(.builtin(threads: la.threads, instructionSet: .avx2)) }
             if let blas = LinearAlgebra.systemBLAS(threads: la.threads, minimumDimension: 0) { backends.insert(blas, at: 0) }
             for backend in backends {
                 for (m, k, n) in GEMMBenchmark.paperShapes {

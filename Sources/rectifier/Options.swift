@@ -29,7 +29,7 @@ struct DataOptions: ParsableArguments {
 
 /// How matrix products run.
 struct ComputeOptions: ParsableArguments {
-    @Option(help: "GEMM backend: auto (BLAS when installed), blas or builtin.")
+    @Option(help: "GEMM backend: auto (built-in on AVX-512 CPUs, else BLAS when installed), blas or builtin.")
     var backend: String = "auto"
 
     @Option(help: "Threads for matrix products (default: all cores, or RECTIFIER_THREADS).")
@@ -39,10 +39,7 @@ struct ComputeOptions: ParsableArguments {
         if let threads, threads <= 0 { throw ValidationError("--threads must be positive, got \(threads)") }
         let n = threads ?? LinearAlgebra.defaultThreads
         switch backend.lowercased() {
-        case "auto":
-            // What LinearAlgebra.automatic would pick, at this thread count.
-            let forced = ProcessInfo.processInfo.environment["RECTIFIER_GEMM"]?.lowercased() == "builtin"
-            return (forced ? nil : LinearAlgebra.systemBLAS(threads: n)) ?? .builtin(threads: n)
+        case "auto": return .automatic(threads: n)
         case "builtin": return .builtin(threads: n)
         case "blas":
             guard let blas = LinearAlgebra.systemBLAS(threads: n) else {

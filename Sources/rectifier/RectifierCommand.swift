@@ -8,8 +8,9 @@ struct RectifierCommand: ParsableCommand {
         abstract: "Train, pre-train and study deep sparse rectifier networks (Glorot, Bordes & Bengio, 2011).",
         discussion: """
             With no subcommand, runs a short demo on the MNIST subset shipped with the package. \
-            Matrix products use OpenBLAS when installed; set RECTIFIER_GEMM=builtin to force the \
-            built-in kernel and RECTIFIER_THREADS=n to set the thread count.
+            Matrix products use the built-in AVX-512 kernel on CPUs that have it, else OpenBLAS when \
+            installed; RECTIFIER_GEMM=builtin or =blas forces a backend, RECTIFIER_THREADS=n sets \
+            the thread count.
             """,
         version: "0.1.0",
         subcommands: [Demo.self, Train.self, Pretrain.self, Evaluate.self, Bench.self],

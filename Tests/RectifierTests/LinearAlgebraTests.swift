@@ -6,6 +6,10 @@ import Testing
 @Suite struct LinearAlgebraTests {
     static var backends: [LinearAlgebra] {
         var list: [LinearAlgebra] = [.builtin(threads: 1), .builtin(threads: 2), .builtin(threads: 3)]
+        // Every micro-kernel below the best one too (the best is the default above).
+        for isa in LinearAlgebra.InstructionSet.allCases where isa < .best {
+            list.append(.builtin(threads: 2, instructionSet: isa))
+        }
         if let blas = LinearAlgebra.systemBLAS(threads: 2, minimumDimension: 0) { list.append(blas) }
         if let routed = LinearAlgebra.systemBLAS(threads: 2) { list.append(routed) }
         return list
@@ -13,7 +17,7 @@ import Testing
 
     static let shapes: [(m: Int, n: Int, k: Int)] = [
         (1, 1, 1), (1, 17, 5), (7, 1, 3), (5, 13, 300), (6, 16, 256), (13, 33, 257),
-        (31, 47, 19), (40, 1000, 9), (97, 131, 67), (100, 37, 513), (130, 250, 30), (64, 64, 64), (70, 130, 300),
+        (31, 47, 19), (40, 1000, 9), (6, 200, 40), (12, 129, 600), (97, 131, 67), (100, 37, 513), (130, 250, 30), (64, 64, 64), (70, 130, 300),
     ]
 
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
@@ -60,6 +64,8 @@ import Testing
         #expect(builtin.backend == .builtin)
         #expect(builtin.description.contains("built-in"))
         #expect(builtin.description.contains("2 threads"))
+        #expect(builtin.description.contains(LinearAlgebra.InstructionSet.best.description))
+        #expect(LinearAlgebra.builtin(threads: 1, instructionSet: .portable).description.contains("portable"))
         if let blas = LinearAlgebra.systemBLAS(threads: 1) {
             #expect(blas.backend == .blas)
             #expect(blas.description.contains("BLAS"))

@@ -13,8 +13,21 @@ int rk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
              const float *a, long lda, const float *b, long ldb,
              float beta, float *c, long ldc);
 
-/* 1 when this CPU runs the AVX2+FMA micro-kernel, 0 when the portable one. */
+/* Instruction sets the kernels are compiled for, in increasing order. */
+#define RK_ISA_PORTABLE 0
+#define RK_ISA_AVX2 1   /* AVX2 + FMA: 6 x 16 GEMM micro-kernel */
+#define RK_ISA_AVX512 2 /* AVX-512F: 6 x 64 GEMM micro-kernel */
+
+/* The best RK_ISA_* this CPU runs. */
+int rk_cpu_isa(void);
+/* 1 when this CPU runs AVX2+FMA (the sparse kernels' vector width), else 0. */
 int rk_cpu_has_avx2_fma(void);
+
+/* rk_sgemm with the micro-kernel of instruction set `isa` (clamped to what the CPU runs):
+ * for tests and benchmarks that compare the kernels. */
+int rk_sgemm_isa(int isa, int trans_a, int trans_b, long m, long n, long k, float alpha,
+                 const float *a, long lda, const float *b, long ldb,
+                 float beta, float *c, long ldc);
 
 /* ---- sparse rows: exploit the exact zeros of rectifier activations (sparse.c) ---- */
 
@@ -60,8 +73,8 @@ void rk_pool_run(rk_pool *pool, long parts, rk_task_fn fn, void *context);
  * one thread in a fixed order, so results do not depend on the number of threads. A NULL pool
  * or parts <= 1 runs on the calling thread. No allocation. */
 
-/* rk_sgemm over slabs of C's longer side. Returns 0 or -1 (out of memory). */
-int rk_sgemm_parallel(rk_pool *pool, long parts, int trans_a, int trans_b, long m, long n, long k, float alpha,
+/* rk_sgemm_isa over slabs of C's longer side. Returns 0 or -1 (out of memory). */
+int rk_sgemm_parallel(rk_pool *pool, long parts, int isa, int trans_a, int trans_b, long m, long n, long k, float alpha,
                       const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
 
 /* rk_sparse_forward over slabs of Y's columns. */

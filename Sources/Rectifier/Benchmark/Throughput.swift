@@ -150,7 +150,10 @@ public struct GEMMBenchmark: Sendable {
             rates.append(2 * Double(m * k * n) * Double(inner) / t / 1e9)
         }
         let shape = "\(m)x\(k)x\(n)" + (transA ? " Aᵀ" : "") + (transB ? " Bᵀ" : "")
-        return Result(backend: la.backend.rawValue, shape: shape, gflops: median(rates), repetitions: rates)
+        // A built-in kernel below the CPU's best is named by its instruction set.
+        let backend = la.backend == .builtin && la.instructionSet != .best
+            ? "builtin \(la.instructionSet)" : la.backend.rawValue
+        return Result(backend: backend, shape: shape, gflops: median(rates), repetitions: rates)
     }
 }
 

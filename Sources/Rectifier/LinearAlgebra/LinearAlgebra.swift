@@ -8,20 +8,45 @@ import Darwin
 /// Where matrix products run: a system BLAS loaded at run time, or the built-in kernel.
 ///
 /// A `LinearAlgebra` value is passed to everything that multiplies matrices; there is no global
-/// switch. `LinearAlgebra.automatic` picks BLAS when one is installed, unless the environment
-/// variable `RECTIFIER_GEMM=builtin` asks for the built-in kernel. `RECTIFIER_THREADS=n` sets
+/// switch. `LinearAlgebra.automatic` picks the faster backend for the CPU (see there); the
+/// environment variable `RECTIFIER_GEMM=builtin` or `=blas` overrides it. `RECTIFIER_THREADS=n` sets
 /// the thread count (default: all cores); `RECTIFIER_SPARSE=off` disables the sparse kernels.
 public struct LinearAlgebra: Sendable, CustomStringConvertible {
     /// A GEMM implementation.
     public enum Backend: String, Sendable, Codable, CaseIterable {
         /// `cblas_sgemm` from OpenBLAS, a system `libblas.so.3`, or Accelerate.
         case blas
-        /// Rectifier's own packed, register-blocked kernel (AVX2+FMA when the CPU has it).
+        /// Rectifier's own packed, register-blocked kernel (AVX-512 or AVX2+FMA when the CPU has it).
         case builtin
+    }
+
+    /// The instruction set of the built-in kernel's micro-kernel.
+    public enum InstructionSet: Int, Sendable, Codable, CaseIterable, Comparable, CustomStringConvertible {
+        /// Plain C, any CPU: a 6 x 16 tile.
+        case portable = 0
+        /// AVX2 + FMA: a 6 x 16 tile in 12 ymm registers.
+        case avx2 = 1
+        /// AVX-512F: a 6 x 64 tile in 24 zmm registers.
+        case avx512 = 2
+
+        /// The best one this CPU runs.
+        public static var best: InstructionSet { InstructionSet(rawValue: Int(rk_cpu_isa())) ?? .portable }
+
+        public var description: String {
+            switch self {
+            case .portable: "portable"
+            case .avx2: "AVX2+FMA"
+            case .avx512: "AVX-512"
+            }
+        }
+
+        public static func < (a: InstructionSet, b: InstructionSet) -> Bool { a.rawValue < b.rawValue }
     }
 
     /// The backend in use.
     public let backend: Backend
+    /// The built-in kernel's instruction set (also used by the BLAS backend for small products).
+    public let instructionSet: InstructionSet
     /// Threads used for large products.
     public let threads: Int
     /// When layers use the sparse kernels instead of dense products.
@@ -32,8 +57,10 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
     public let blasMinimumDimension: Int
     let blas: BLASLibrary?
 
-    init(backend: Backend, threads: Int, blas: BLASLibrary?, blasMinimumDimension: Int = defaultBLASMinimumDimension) {
+    init(backend: Backend, threads: Int, blas: BLASLibrary?, blasMinimumDimension: Int = defaultBLASMinimumDimension,
+         instructionSet: InstructionSet = .best) {
         self.backend = backend
+        self.instructionSet = min(instructionSet, .best)
         self.blasMinimumDimension = blasMinimumDimension
         self.threads = max(1, threads)
         self.blas = blas
@@ -57,9 +84,11 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
     /// one thread: below it, a second thread costs more than it saves.
     static let parallelThreshold = 1 << 21
 
-    /// The built-in kernel on `threads` threads.
-    public static func builtin(threads: Int = LinearAlgebra.defaultThreads) -> LinearAlgebra {
-        LinearAlgebra(backend: .builtin, threads: threads, blas: nil)
+    /// The built-in kernel on `threads` threads, with the best micro-kernel the CPU runs up to
+    /// `instructionSet` (lower ones are there to compare and test them).
+    public static func builtin(threads: Int = LinearAlgebra.defaultThreads,
+                               instructionSet: InstructionSet = .best) -> LinearAlgebra {
+        LinearAlgebra(backend: .builtin, threads: threads, blas: nil, instructionSet: instructionSet)
     }
 
     /// The system BLAS on `threads` threads, or nil when none is installed. Products with a
@@ -71,11 +100,22 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
         return LinearAlgebra(backend: .blas, threads: threads, blas: lib, blasMinimumDimension: minimumDimension)
     }
 
-    /// BLAS when installed and not overridden by `RECTIFIER_GEMM=builtin`, else the built-in kernel.
-    public static var automatic: LinearAlgebra {
-        let wanted = environment("RECTIFIER_GEMM")?.lowercased()
-        if wanted != Backend.builtin.rawValue, let blas = systemBLAS() { return blas }
-        return builtin()
+    /// The faster backend for this machine: the built-in kernel when the CPU runs its AVX-512
+    /// micro-kernel (1.7-1.9 times the GFLOP/s of OpenBLAS's AVX2 kernels, README "Performance"),
+    /// else the system BLAS when installed, else the built-in kernel. `RECTIFIER_GEMM=builtin` or
+    /// `RECTIFIER_GEMM=blas` overrides the choice. The choice is fixed by the machine, never by a
+    /// timing, so a seed gives the same result on every run.
+    public static var automatic: LinearAlgebra { automatic(threads: defaultThreads) }
+
+    /// `automatic` on `threads` threads.
+    public static func automatic(threads: Int) -> LinearAlgebra {
+        switch environment("RECTIFIER_GEMM")?.lowercased() {
+        case Backend.builtin.rawValue?: return builtin(threads: threads)
+        case Backend.blas.rawValue?: return systemBLAS(threads: threads) ?? builtin(threads: threads)
+        default:
+            if InstructionSet.best >= .avx512 { return builtin(threads: threads) }
+            return systemBLAS(threads: threads) ?? builtin(threads: threads)
+        }
     }
 
     /// `RECTIFIER_THREADS` if set to a positive number, else the number of active cores.
@@ -89,9 +129,7 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
         let tail = "\(threads) thread\(threads == 1 ? "" : "s")" + (sparsity.enabled ? "" : ", sparse kernels off")
         switch backend {
         case .blas: return "BLAS \(blas?.description ?? "?"), " + tail
-        case .builtin:
-            let isa = rk_cpu_has_avx2_fma() != 0 ? "AVX2+FMA" : "portable"
-            return "built-in GEMM (\(isa)), " + tail
+        case .builtin: return "built-in GEMM (\(instructionSet)), " + tail
         }
     }
 
@@ -111,7 +149,7 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
         // Parallel when there is enough arithmetic, or enough of B to stream (a batch-1 product is
         // bound by reading B, and two cores read faster than one).
         let parts = m * n * k >= Self.parallelThreshold || k * n >= Self.parallelThreshold / 4 ? threads : 1
-        let status = rk_sgemm_parallel(pool.handle, parts, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda,
+        let status = rk_sgemm_parallel(pool.handle, parts, Int32(instructionSet.rawValue), transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda,
                                        b, ldb, beta, c, ldc)
         precondition(status == 0, "out of memory for the GEMM packing buffers")
     }
