@@ -10,7 +10,8 @@ struct Bench: ParsableCommand {
             fixed time at each batch size, then times inference on the test set one example at a \
             time and 1000 at a time, with dense products only and with the sparse kernels; then \
             GEMM at the paper's shapes on every available backend. Uses MNIST from --data-dir, or \
-            random MNIST-shaped data. --compare reads JSON lines from the PyTorch peer scripts in \
+            random MNIST-shaped data. --model times inference on a network you trained (with \
+            `rectifier train`) instead of the briefly trained one. --compare reads JSON lines from the PyTorch peer scripts in \
             ../shared/bench (torch_mlp.py, gemm_bench.py) and prints ratios.
             """)
 
@@ -26,8 +27,11 @@ struct Bench: ParsableCommand {
     @Option(help: "L1 coefficient during timed training (the peer's throughput runs use 0).")
     var l1: Float = 0
 
-    @Flag(help: "Skip the training (and so the inference) measurements.")
+    @Flag(help: "Skip the training (and, without --model, the inference) measurements.")
     var skipTraining = false
+
+    @Option(help: ArgumentHelp("Time inference on this model (model.safetensors from rectifier train).", valueName: "file"))
+    var model: String?
 
     @Flag(help: "Skip the GEMM measurements.")
     var skipGemm = false
@@ -66,6 +70,16 @@ struct Bench: ParsableCommand {
             report.training.append(result)
             if batch == 10 || trained == nil { trained = net }
         }
+        if let model {
+            let (net, _) = try Network.load(from: model)
+            guard net.layers[0].inputSize == data.test.featureCount, net.layers.last!.outputSize == data.test.classes else {
+                throw ValidationError("\(model) expects \(net.layers[0].inputSize) inputs and \(net.layers.last!.outputSize) "
+                    + "classes; \(data.test.name) has \(data.test.featureCount) and \(data.test.classes)")
+            }
+            trained = net
+            report.inferenceModel = model
+            report.inferenceModelSparsity = net.evaluate(data.test, using: la).meanSparsity
+        }
         if let net = trained, !skipInference {
             for (batch, sparse) in [(1, false), (1, true), (1000, false), (1000, true)] {
                 report.inference.append(bench.inference(net, batch: batch, sparse: sparse, test: data.test, using: la))
@@ -98,6 +112,10 @@ struct BenchReport: Codable {
     var l1: Float
     var learningRate: Float
     var training: [ThroughputBenchmark.Training] = []
+    /// The model file inference was timed on (nil: the network trained at batch 10).
+    var inferenceModel: String?
+    /// Mean exact sparsity of that model's hidden layers on the test set.
+    var inferenceModelSparsity: Double?
     var inference: [ThroughputBenchmark.Inference] = []
     var gemm: [GEMMBenchmark.Result] = []
     var peakResidentBytes = 0
@@ -132,6 +150,9 @@ struct BenchReport: Codable {
             return "\(shape) \(percent(b.gflops / o.gflops))"
         }
         var text = table(header, rows)
+        if let inferenceModel, let s = inferenceModelSparsity {
+            text += "\ninference timed on \(inferenceModel) (hidden sparsity \(percent(s)) on the test set)"
+        }
         text += "\npeak resident memory: \(format(Double(peakResidentBytes) / 1_048_576, 0)) MiB"
         if !builtinVsBLAS.isEmpty { text += "\nbuilt-in GEMM as a fraction of BLAS: " + builtinVsBLAS.joined(separator: ", ") }
         if !peers.isEmpty { text += "\npeer: " + peers.map(\.description).joined(separator: "; ") }
