@@ -153,32 +153,36 @@ static void ukernel_avx2(long kc, const float *a, const float *b, long bstride, 
         x = _mm256_broadcast_ss(a + 4); c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);
         x = _mm256_broadcast_ss(a + 5); c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
     }
-    if (mr == MR && nr == NR) {
-        __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
-#define RK_ROW(i, lo, hi)                                                                       \
-        do {                                                                                    \
-            float *ci = c + (i) * ldc;                                                          \
-            if (beta == 0.0f) {                                                                 \
-                _mm256_storeu_ps(ci, _mm256_mul_ps(va, lo));                                    \
-                _mm256_storeu_ps(ci + 8, _mm256_mul_ps(va, hi));                                \
-            } else {                                                                            \
-                _mm256_storeu_ps(ci, _mm256_fmadd_ps(va, lo, _mm256_mul_ps(vb, _mm256_loadu_ps(ci))));         \
-                _mm256_storeu_ps(ci + 8, _mm256_fmadd_ps(va, hi, _mm256_mul_ps(vb, _mm256_loadu_ps(ci + 8))));  \
-            }                                                                                   \
-        } while (0)
-        RK_ROW(0, c00, c01); RK_ROW(1, c10, c11); RK_ROW(2, c20, c21);
-        RK_ROW(3, c30, c31); RK_ROW(4, c40, c41); RK_ROW(5, c50, c51);
-#undef RK_ROW
-    } else {
-        float acc[MR * NR];
-        _mm256_storeu_ps(acc + 0 * NR, c00); _mm256_storeu_ps(acc + 0 * NR + 8, c01);
-        _mm256_storeu_ps(acc + 1 * NR, c10); _mm256_storeu_ps(acc + 1 * NR + 8, c11);
-        _mm256_storeu_ps(acc + 2 * NR, c20); _mm256_storeu_ps(acc + 2 * NR + 8, c21);
-        _mm256_storeu_ps(acc + 3 * NR, c30); _mm256_storeu_ps(acc + 3 * NR + 8, c31);
-        _mm256_storeu_ps(acc + 4 * NR, c40); _mm256_storeu_ps(acc + 4 * NR + 8, c41);
-        _mm256_storeu_ps(acc + 5 * NR, c50); _mm256_storeu_ps(acc + 5 * NR + 8, c51);
-        store_tile(NR, acc, c, ldc, alpha, beta, mr, nr);
+    /* A ragged tile goes through a full-size copy, so that every element is rounded by the
+     * same vector arithmetic (as the AVX-512 kernel does with lane masks). */
+    float tmp[MR * NR];
+    int ragged = mr != MR || nr != NR;
+    float *dst = c;
+    long ld = ldc;
+    if (ragged) {
+        memset(tmp, 0, sizeof tmp);
+        if (beta != 0.0f)
+            for (long i = 0; i < mr; i++) memcpy(tmp + i * NR, c + i * ldc, sizeof(float) * (size_t)nr);
+        dst = tmp;
+        ld = NR;
     }
+    __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
+#define RK_ROW(i, lo, hi)                                                                               \
+    do {                                                                                                \
+        float *ci = dst + (i) * ld;                                                                     \
+        if (beta == 0.0f) {                                                                             \
+            _mm256_storeu_ps(ci, _mm256_mul_ps(va, lo));                                                \
+            _mm256_storeu_ps(ci + 8, _mm256_mul_ps(va, hi));                                            \
+        } else {                                                                                        \
+            _mm256_storeu_ps(ci, _mm256_fmadd_ps(va, lo, _mm256_mul_ps(vb, _mm256_loadu_ps(ci))));         \
+            _mm256_storeu_ps(ci + 8, _mm256_fmadd_ps(va, hi, _mm256_mul_ps(vb, _mm256_loadu_ps(ci + 8)))); \
+        }                                                                                               \
+    } while (0)
+    RK_ROW(0, c00, c01); RK_ROW(1, c10, c11); RK_ROW(2, c20, c21);
+    RK_ROW(3, c30, c31); RK_ROW(4, c40, c41); RK_ROW(5, c50, c51);
+#undef RK_ROW
+    if (ragged)
+        for (long i = 0; i < mr; i++) memcpy(c + i * ldc, tmp + i * NR, sizeof(float) * (size_t)nr);
 }
 
 /* 6 x 64 tile in 24 zmm accumulators: per step of k, four 16-float loads of B, six broadcasts
@@ -207,8 +211,9 @@ static void ukernel_avx512(long kc, const float *a, const float *b, long bstride
         for (int i = 0; i < MR; i++) {
             if (i >= mr) break;
             float *ci = c + i * ldc + 16 * v;
-            __m512 r = _mm512_mul_ps(va, acc[i][v]);
-            if (beta != 0.0f) r = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask, ci), r);
+            /* Rounded exactly as the AVX2 kernel does, so both give the same bits. */
+            __m512 r = beta == 0.0f ? _mm512_mul_ps(va, acc[i][v])
+                                    : _mm512_fmadd_ps(va, acc[i][v], _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(mask, ci)));
             _mm512_mask_storeu_ps(ci, mask, r);
         }
     }

@@ -133,7 +133,8 @@ struct BenchReport: Codable {
                         + (peers.isEmpty ? [] : [peer.map { format($0, $0 < 100 ? 1 : 0) } ?? "", ratio(value, peer)]))
         }
         for t in training {
-            add("training, batch \(t.batch) (sparsity \(percent(t.hiddenSparsity)))", t.samplesPerSecond, "samples/s",
+            let threads = t.oneThreadShare.map { ", 1 thread \(percent($0, digits: 0)) of the time" } ?? ""
+            add("training, batch \(t.batch) (sparsity \(percent(t.hiddenSparsity))\(threads))", t.samplesPerSecond, "samples/s",
                 peerValue { $0.trainingSamplesPerSecond[t.batch] })
         }
         for i in inference {

@@ -51,7 +51,8 @@ func format(_ value: Double, _ digits: Int) -> String {
 }
 
 /// A percentage with two decimals, e.g. `1.43%`.
-func percent(_ fraction: Double) -> String { format(fraction * 100, 2) + "%" }
+func percent(_ fraction: Double) -> String { percent(fraction, digits: 2) }
+func percent(_ fraction: Double, digits: Int) -> String { format(fraction * 100, digits) + "%" }
 
 /// A left-aligned text table.
 func table(_ header: [String], _ rows: [[String]]) -> String {

@@ -160,7 +160,7 @@ import Testing
     @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
     func corruptModelFileIsNamed() throws {
         let path = TestSupport.temporaryDirectory() + "/model.safetensors"
-        FileManager.default.createFile(atPath: path, contents: Data((0..<1000).map { UInt8(($0 * 37) % 251) }))
+        _ = FileManager.default.createFile(atPath: path, contents: Data((0..<1000).map { UInt8(($0 * 37) % 251) }))
         let r = try Self.run(["evaluate", path])
         #expect(r.status != 0)
         #expect(r.stderr.contains(path))

@@ -9,7 +9,7 @@ import Testing
 
     func write(_ bytes: [UInt8], _ name: String) -> String {
         let path = dir + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return path
     }
 

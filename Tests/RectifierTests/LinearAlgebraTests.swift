@@ -39,6 +39,28 @@ import Testing
         }
     }
 
+    /// The AVX2 and AVX-512 micro-kernels sum every element in the same order and round alike,
+    /// so a seeded run gives the same bits on CPUs with and without AVX-512.
+    @Test(.enabled(if: LinearAlgebra.InstructionSet.best >= .avx512))
+    func avx2AndAVX512KernelsAgreeBitForBit() {
+        let avx2 = LinearAlgebra.builtin(threads: 1, instructionSet: .avx2)
+        let avx512 = LinearAlgebra.builtin(threads: 2, instructionSet: .avx512)
+        for (i, s) in Self.shapes.enumerated() {
+            for (transA, transB) in [(false, false), (true, false), (false, true), (true, true)] {
+                let a = transA ? TestSupport.randomMatrix(s.k, s.m, seed: UInt64(i)) : TestSupport.randomMatrix(s.m, s.k, seed: UInt64(i))
+                let b = transB ? TestSupport.randomMatrix(s.n, s.k, seed: UInt64(100 + i)) : TestSupport.randomMatrix(s.k, s.n, seed: UInt64(100 + i))
+                let c0 = TestSupport.randomMatrix(s.m, s.n, seed: UInt64(200 + i))
+                for (alpha, beta) in [(Float(1), Float(0)), (-0.01, 1), (2, 0.25)] {
+                    var c1 = c0, c2 = c0
+                    avx2.gemm(a, transposed: transA, b, transposed: transB, alpha: alpha, beta: beta, into: &c1)
+                    avx512.gemm(a, transposed: transA, b, transposed: transB, alpha: alpha, beta: beta, into: &c2)
+                    let differing = zip(c1.storage, c2.storage).filter { $0.bitPattern != $1.bitPattern }.count
+                    #expect(differing == 0, "\(s) transA=\(transA) transB=\(transB) alpha=\(alpha) beta=\(beta): \(differing) differ")
+                }
+            }
+        }
+    }
+
     @Test func betaZeroIgnoresGarbageInC() {
         let a = TestSupport.randomMatrix(9, 20, seed: 1), b = TestSupport.randomMatrix(20, 18, seed: 2)
         for la in Self.backends {

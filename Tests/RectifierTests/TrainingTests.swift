@@ -90,6 +90,51 @@ import Testing
         #expect(one.network == three.network)
     }
 
+    /// `ThreadChoice` moves small-batch steps between all threads and one as it measures. With
+    /// rounds as short as they go, both are used many times, and the network comes out bit for
+    /// bit as when every step runs on one thread.
+    @Test(arguments: [1, 10]) func threadChoiceDoesNotChangeTheRun(batchSize: Int) throws {
+        let arch = Architecture(inputSize: 784, hiddenSizes: [200, 100], classes: 10, activation: .rectifier)
+        var rng = RandomSource(seed: 5)
+        let start = Network(arch, rng: &rng)
+        let x = Self.data.train.features.storage, labels = Self.data.train.labels
+        /// Trains 60 steps; `step` runs each one with the LinearAlgebra it chooses.
+        func run(_ step: ((LinearAlgebra) -> Void) -> Void) -> Network {
+            var net = start
+            var sgd = SGD(learningRate: 0.05, for: net)
+            let ws = Workspace(for: net, capacity: batchSize)
+            for s in 0..<60 {
+                for r in 0..<batchSize { ws.labels[r] = labels[s * batchSize + r] }
+                step { la in
+                    x.withUnsafeBufferPointer { p in
+                        _ = net.trainStep(p.baseAddress! + s * batchSize * 784, batch: batchSize, l1: 0.001,
+                                          optimizer: &sgd, workspace: ws, using: la)
+                    }
+                }
+            }
+            return net
+        }
+        let reference = run { body in body(.builtin(threads: 1)) }
+        var choice = try #require(ThreadChoice(.builtin(threads: 2), batch: batchSize, warmUpSteps: 1,
+                                               probe: .zero, exploit: .zero))
+        var threadsUsed: [Int: Int] = [:]
+        let chosen = run { body in
+            choice.run { la in
+                threadsUsed[la.threads, default: 0] += 1
+                body(la)
+            }
+        }
+        #expect(threadsUsed[1, default: 0] >= 20 && threadsUsed[2, default: 0] >= 20, "\(threadsUsed)")
+        #expect(choice.rounds >= 10)
+        #expect(chosen == reference)
+    }
+
+    @Test func threadChoiceOnlyForSmallBatchesOnSeveralThreads() {
+        #expect(ThreadChoice(.builtin(threads: 1), batch: 1) == nil)
+        #expect(ThreadChoice(.builtin(threads: 2), batch: ThreadChoice.maximumBatch + 1) == nil)
+        #expect(ThreadChoice(.builtin(threads: 2), batch: 10) != nil)
+    }
+
     @Test func backendsTrainTheSameNetwork() throws {
         guard let blas = LinearAlgebra.systemBLAS(threads: 2) else { return }
         var c = Self.config(epochs: 1)

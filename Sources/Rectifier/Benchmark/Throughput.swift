@@ -33,6 +33,8 @@ public struct ThroughputBenchmark: Sendable {
         /// Mean exact sparsity of the hidden layers on (up to 1000 examples of) the test set
         /// after this training.
         public var hiddenSparsity: Double
+        /// Fraction of the `ThreadChoice` rounds that ran on one thread (nil: no choice made).
+        public var oneThreadShare: Double?
     }
 
     /// Inference throughput at one batch size and path.
@@ -58,6 +60,7 @@ public struct ThroughputBenchmark: Sendable {
         let input = FloatBuffer(count: batch * width)
         var order = Array(0..<data.train.count)
         var orderRNG = rng.derived("order")
+        var threadChoice = ThreadChoice(la, batch: batch)  // as the trainer does
         let clock = ContinuousClock()
         var samples = 0
         var position = data.train.count
@@ -73,15 +76,18 @@ public struct ThroughputBenchmark: Sendable {
                     (input.pointer + r * width).update(from: x.baseAddress! + i * width, count: width)
                     ws.labels[r] = data.train.labels[i]
                 }
-                net.trainStep(input.pointer, batch: batch, l1: l1, optimizer: &sgd, workspace: ws, using: la)
+                threadChoice.runOrDirect(la) { la in
+                    _ = net.trainStep(input.pointer, batch: batch, l1: l1, optimizer: &sgd, workspace: ws, using: la)
+                }
                 position += batch
                 samples += batch
             }
         }
         let seconds = (clock.now - start).seconds
         let sparsity = net.evaluate(data.test.slice(0..<min(1000, data.test.count)), using: la).meanSparsity
+        let oneThread = threadChoice.flatMap { $0.rounds > 0 ? Double($0.roundsOne) / Double($0.rounds) : nil }
         return (Training(batch: batch, samplesPerSecond: Double(samples) / seconds, samples: samples, seconds: seconds,
-                         hiddenSparsity: sparsity), net)
+                         hiddenSparsity: sparsity, oneThreadShare: oneThread), net)
     }
 
     /// Forward passes over the test set at `batch`, with or without the sparse kernels.

@@ -68,6 +68,15 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
         if environment("RECTIFIER_SPARSE")?.lowercased() == "off" { sparsity = .never }
     }
 
+    /// The same backend and kernels on `threads` threads. BLAS's own thread count is left as it is
+    /// (it is a process-wide setting of the library).
+    public func with(threads: Int) -> LinearAlgebra {
+        var copy = LinearAlgebra(backend: backend, threads: threads, blas: blas, blasMinimumDimension: blasMinimumDimension,
+                                 instructionSet: instructionSet)
+        copy.sparsity = sparsity
+        return copy
+    }
+
     /// The same backend with another sparsity policy.
     public func with(sparsity: SparsityPolicy) -> LinearAlgebra {
         var copy = self

@@ -144,6 +144,7 @@ public struct Trainer: Sendable {
         let ws = Workspace(for: state.network, capacity: batchSize)
         let evalWS = Workspace(for: state.network, capacity: min(config.evaluationBatchSize, max(1, data.validation.count)))
         let batchInput = FloatBuffer(count: batchSize * width)
+        var threadChoice = ThreadChoice(la, batch: batchSize)
         let clock = ContinuousClock()
         var lastReport = clock.now
         var lastCheckpoint = clock.now
@@ -169,8 +170,10 @@ public struct Trainer: Sendable {
                     ws.labels[r] = train.labels[i]
                 }
             }
-            let step = state.network.trainStep(batchInput.pointer, batch: batch, l1: config.l1,
-                                               optimizer: &state.optimizer, workspace: ws, using: la)
+            let step = threadChoice.runOrDirect(la) { la in
+                state.network.trainStep(batchInput.pointer, batch: batch, l1: config.l1,
+                                        optimizer: &state.optimizer, workspace: ws, using: la)
+            }
             if !step.isFinite || !state.network.layers.allSatisfy({ $0.bias.allSatisfy(\.isFinite) }) {
                 let (layer, quantity) = state.network.locateNonFinite(batch: batch, workspace: ws)
                 let divergence = Divergence(
