@@ -121,6 +121,7 @@ public struct StackedPretraining: Sendable {
             let buffers = DenoisingAutoencoder.StepBuffers(for: dae, capacity: batchSize)
             var sgd = SGD(learningRate: rate, for: dae.network)
             let input = FloatBuffer(count: batchSize * train.columns)
+            var threadChoice = ThreadChoice(la, batch: batchSize)
             var indices = Array(0..<train.rows)
             order.shuffle(&indices)
             let clock = ContinuousClock()
@@ -140,8 +141,10 @@ public struct StackedPretraining: Sendable {
                         (input.pointer + r * train.columns).update(from: x.baseAddress! + indices[position + r] * train.columns,
                                                                    count: train.columns)
                     }
-                    total += dae.trainStep(input.pointer, batch: batch, l1: config.l1, optimizer: &sgd, buffers: buffers,
-                                           noise: &noise, using: la).cost
+                    total += threadChoice.runOrDirect(la) { la in
+                        dae.trainStep(input.pointer, batch: batch, l1: config.l1, optimizer: &sgd, buffers: buffers,
+                                      noise: &noise, using: la).cost
+                    }
                     position += batch
                     if clock.now - lastReport > .milliseconds(100) {
                         lastReport = clock.now
