@@ -118,10 +118,11 @@ public struct GEMMBenchmark: Sendable {
     /// (m, k, n): C[m x n] = A[m x k] B[k x n].
     public static let paperShapes = [(1000, 1000, 1000), (100, 1000, 1000), (10, 784, 1000)]
 
-    /// The three products of an SGD step on a 1000x1000 layer at batch 10: forward x·W,
-    /// input gradient δ·Wᵀ, weight gradient xᵀ·δ (as (m, k, n, transA, transB)).
+    /// The products of an SGD step on a 1000x1000 layer at batch 10 and 100 besides the forward
+    /// x·W: input gradient δ·Wᵀ and weight gradient xᵀ·δ (as (m, k, n, transA, transB)).
     public static let stepShapes = [(10, 1000, 1000, false, false), (10, 1000, 1000, false, true),
-                                    (1000, 10, 1000, true, false)]
+                                    (1000, 10, 1000, true, false), (100, 1000, 1000, false, true),
+                                    (1000, 100, 1000, true, false)]
 
     public struct Result: Codable, Sendable {
         public var backend: String
