@@ -11,8 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // Hot numeric kernels (GEMM micro-kernel, sparse row kernels). C, because Swift cannot
-        // compile one function for AVX2+FMA and pick it at run time; see Sources/CKernels/README.md.
+        // Hot numeric kernels (GEMM micro-kernels, sparse row kernels). C, because Swift cannot
+        // compile one function for AVX-512 or AVX2+FMA and pick it at run time; see Sources/CKernels/README.md.
         .target(name: "CKernels", exclude: ["README.md"]),
         // The system zlib, for gzip-compressed IDX files.
         .systemLibrary(name: "CZlib"),

@@ -1,9 +1,11 @@
 /* Built-in GEMM: the classic packed, register-blocked scheme (Goto & van de Geijn; BLIS).
  * C is computed in MR x NR tiles by a micro-kernel that keeps the tile in registers while it
  * streams a packed MR-row panel of A and a packed NR-column panel of B over KC steps. Blocks of
- * A (MC x KC) stay in L2, panels of B (KC x NR) in L1. For the small-batch products of SGD
- * (few rows of A) B is read in place instead of packed: packing would cost as much as the
- * product itself. Threads are the caller's business (parallel.c splits C into slabs). */
+ * A (MC x KC) stay in L2, panels of B (KC x NR) in L1 or L2 (64 KB for the AVX-512 tile: KC
+ * 128 to fit L1 was measured slower than 256). For the small-batch products of SGD (few rows
+ * of A) B is read in place instead of packed: packing would cost as much as the product
+ * itself; with B transposed, gemm_dot.c takes over. Threads are the caller's business
+ * (parallel.c splits C into slabs). */
 #include "CKernels.h"
 
 #include <pthread.h>
@@ -15,12 +17,13 @@
 #define RK_X86 1
 #endif
 
-/* Tile shapes are per micro-kernel (see `kernels` below); these bound the packing buffers. */
-#define MR_MAX 6
-#define NR_MAX 64
-#define KC_MAX 256
+/* Tile shapes are per micro-kernel (see `kernels` below). The depth of a K block is shared:
+ * every kernel then sums each element in the same order, which is what makes the AVX2 and
+ * AVX-512 kernels give the same bits. */
+#define KC 256
 #define MC 96   /* multiple of every kernel's mr */
 #define NC 4096 /* multiple of every kernel's nr */
+_Static_assert(MC % 6 == 0 && NC % 64 == 0 && NC % 16 == 0, "MC and NC must hold whole tiles");
 #define DIRECT_B_MAX_M 128
 
 static long min_l(long a, long b) { return a < b ? a : b; }
@@ -45,8 +48,8 @@ static scratch_t *scratch(void) {
     if (s) return s;
     s = calloc(1, sizeof *s);
     if (!s) return NULL;
-    s->a = aligned_alloc(64, sizeof(float) * MC * KC_MAX);
-    s->b = aligned_alloc(64, sizeof(float) * KC_MAX * NC);
+    s->a = aligned_alloc(64, sizeof(float) * MC * KC);
+    s->b = aligned_alloc(64, sizeof(float) * KC * NC);
     if (!s->a || !s->b || pthread_setspecific(scratch_key, s) != 0) {
         scratch_free(s);
         return NULL;
@@ -225,17 +228,16 @@ static void ukernel_avx512(long kc, const float *a, const float *b, long bstride
 }
 #endif
 
-/* The micro-kernels, by instruction set (RK_ISA_*), with their tile shapes and the depth KC
- * of a K block: a KC x nr panel of B should stay in L1 (48 KB on Zen 5) while it is reused. */
-typedef struct { long mr, nr, kc; ukernel_fn fn; } ukernel_t;
+/* The micro-kernels, by instruction set (RK_ISA_*), with their tile shapes. */
+typedef struct { long mr, nr; ukernel_fn fn; } ukernel_t;
 static const ukernel_t kernels[] = {
-    [RK_ISA_PORTABLE] = {6, 16, 256, ukernel_portable},
+    [RK_ISA_PORTABLE] = {6, 16, ukernel_portable},
 #if RK_X86
-    [RK_ISA_AVX2] = {6, 16, 256, ukernel_avx2},
-    [RK_ISA_AVX512] = {6, 64, 256, ukernel_avx512},
+    [RK_ISA_AVX2] = {6, 16, ukernel_avx2},
+    [RK_ISA_AVX512] = {6, 64, ukernel_avx512},
 #else
-    [RK_ISA_AVX2] = {6, 16, 256, ukernel_portable},
-    [RK_ISA_AVX512] = {6, 16, 256, ukernel_portable},
+    [RK_ISA_AVX2] = {6, 16, ukernel_portable},
+    [RK_ISA_AVX512] = {6, 16, ukernel_portable},
 #endif
 };
 
@@ -263,11 +265,28 @@ int rk_sgemm_isa(int isa, int trans_a, int trans_b, long m, long n, long k, floa
         if (beta != 1.0f) scale_c(m, n, beta, c, ldc);
         return 0;
     }
+    if (rk_sgemm_uses_dot(trans_a, trans_b, m)) {
+        rk_sgemm_dot(isa, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return 0;
+    }
+    return rk_sgemm_packed(isa, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+int rk_sgemm_uses_dot(int trans_a, int trans_b, long m) { return !trans_a && trans_b && m <= RK_DOT_MAX_M; }
+
+int rk_sgemm_packed(int isa, int trans_a, int trans_b, long m, long n, long k, float alpha,
+                    const float *a, long lda, const float *b, long ldb,
+                    float beta, float *c, long ldc) {
+    if (m <= 0 || n <= 0) return 0;
+    if (k <= 0 || alpha == 0.0f) {
+        if (beta != 1.0f) scale_c(m, n, beta, c, ldc);
+        return 0;
+    }
     scratch_t *s = scratch();
     if (!s) return -1;
     if (isa > rk_cpu_isa()) isa = rk_cpu_isa();
     if (isa < RK_ISA_PORTABLE) isa = RK_ISA_PORTABLE;
-    const long MR = kernels[isa].mr, NR = kernels[isa].nr, KC = kernels[isa].kc;
+    const long MR = kernels[isa].mr, NR = kernels[isa].nr;
     ukernel_fn kernel = kernels[isa].fn;
     int direct_b = !trans_b && m <= DIRECT_B_MAX_M;
 

@@ -20,7 +20,7 @@ static long clamp_parts(long parts, long count, long granule) {
 
 typedef struct {
     long parts;
-    int isa, trans_a, trans_b, split_columns;
+    int isa, trans_a, trans_b, split_columns, dot;
     long m, n, k;
     float alpha, beta;
     const float *a, *b;
@@ -34,13 +34,25 @@ static void gemm_task(void *context, long part) {
     long begin, end, status;
     if (t->split_columns) {
         slab(t->n, t->parts, 16, part, &begin, &end);
-        status = rk_sgemm_isa(t->isa, t->trans_a, t->trans_b, t->m, end - begin, t->k, t->alpha, t->a, t->lda,
-                          t->trans_b ? t->b + begin * t->ldb : t->b + begin, t->ldb, t->beta, t->c + begin, t->ldc);
+        const float *b = t->trans_b ? t->b + begin * t->ldb : t->b + begin;
+        if (t->dot) {
+            rk_sgemm_dot(t->isa, t->m, end - begin, t->k, t->alpha, t->a, t->lda, b, t->ldb, t->beta, t->c + begin, t->ldc);
+            status = 0;
+        } else {
+            status = rk_sgemm_packed(t->isa, t->trans_a, t->trans_b, t->m, end - begin, t->k, t->alpha, t->a, t->lda,
+                                     b, t->ldb, t->beta, t->c + begin, t->ldc);
+        }
     } else {
         slab(t->m, t->parts, 6, part, &begin, &end);
-        status = rk_sgemm_isa(t->isa, t->trans_a, t->trans_b, end - begin, t->n, t->k, t->alpha,
-                          t->trans_a ? t->a + begin : t->a + begin * t->lda, t->lda, t->b, t->ldb, t->beta,
-                          t->c + begin * t->ldc, t->ldc);
+        const float *a = t->trans_a ? t->a + begin : t->a + begin * t->lda;
+        if (t->dot) {
+            rk_sgemm_dot(t->isa, end - begin, t->n, t->k, t->alpha, a, t->lda, t->b, t->ldb, t->beta,
+                         t->c + begin * t->ldc, t->ldc);
+            status = 0;
+        } else {
+            status = rk_sgemm_packed(t->isa, t->trans_a, t->trans_b, end - begin, t->n, t->k, t->alpha, a, t->lda,
+                                     t->b, t->ldb, t->beta, t->c + begin * t->ldc, t->ldc);
+        }
     }
     if (status) __atomic_store_n(&t->status, -1, __ATOMIC_RELAXED);
 }
@@ -51,6 +63,7 @@ int rk_sgemm_parallel(rk_pool *pool, long parts, int isa, int trans_a, int trans
     gemm_task_t t = {
         .parts = clamp_parts(parts, split_columns ? n : m, split_columns ? 16 : 6),
         .isa = isa, .trans_a = trans_a, .trans_b = trans_b, .split_columns = split_columns,
+        .dot = rk_sgemm_uses_dot(trans_a, trans_b, m), /* decided on the whole product, not per slab */
         .m = m, .n = n, .k = k, .alpha = alpha, .beta = beta, .a = a, .b = b, .c = c,
         .lda = lda, .ldb = ldb, .ldc = ldc, .status = 0,
     };

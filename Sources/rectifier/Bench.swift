@@ -63,6 +63,18 @@ struct Bench: ParsableCommand {
         bench.l1 = l1
         var report = BenchReport(backend: la.description, threads: la.threads, data: data.train.name, l1: l1,
                                  learningRate: bench.learningRate)
+        // The model first, so that a bad file fails before minutes of training.
+        var modelNetwork: Network?
+        if let model {
+            let (net, _) = try Network.load(from: model)
+            guard net.layers[0].inputSize == data.test.featureCount, net.layers.last!.outputSize == data.test.classes else {
+                throw ValidationError("\(model) expects \(net.layers[0].inputSize) inputs and \(net.layers.last!.outputSize) "
+                    + "classes; \(data.test.name) has \(data.test.featureCount) and \(data.test.classes)")
+            }
+            modelNetwork = net
+            report.inferenceModel = model
+            report.inferenceModelSparsity = net.evaluate(data.test, using: la).meanSparsity
+        }
         var trained: Network?
         for batch in batches {
             FileHandle.standardError.write(Data("training at batch \(batch) for \(format(seconds, 0)) s...\n".utf8))
@@ -70,17 +82,7 @@ struct Bench: ParsableCommand {
             report.training.append(result)
             if batch == 10 || trained == nil { trained = net }
         }
-        if let model {
-            let (net, _) = try Network.load(from: model)
-            guard net.layers[0].inputSize == data.test.featureCount, net.layers.last!.outputSize == data.test.classes else {
-                throw ValidationError("\(model) expects \(net.layers[0].inputSize) inputs and \(net.layers.last!.outputSize) "
-                    + "classes; \(data.test.name) has \(data.test.featureCount) and \(data.test.classes)")
-            }
-            trained = net
-            report.inferenceModel = model
-            report.inferenceModelSparsity = net.evaluate(data.test, using: la).meanSparsity
-        }
-        if let net = trained, !skipInference {
+        if let net = modelNetwork ?? trained, !skipInference {
             for (batch, sparse) in [(1, false), (1, true), (1000, false), (1000, true)] {
                 report.inference.append(bench.inference(net, batch: batch, sparse: sparse, test: data.test, using: la))
             }
@@ -133,7 +135,7 @@ struct BenchReport: Codable {
                         + (peers.isEmpty ? [] : [peer.map { format($0, $0 < 100 ? 1 : 0) } ?? "", ratio(value, peer)]))
         }
         for t in training {
-            let threads = t.oneThreadShare.map { ", 1 thread \(percent($0, digits: 0)) of the time" } ?? ""
+            let threads = t.oneThreadShare.map { ", 1 thread in \(percent($0, digits: 0)) of rounds" } ?? ""
             add("training, batch \(t.batch) (sparsity \(percent(t.hiddenSparsity))\(threads))", t.samplesPerSecond, "samples/s",
                 peerValue { $0.trainingSamplesPerSecond[t.batch] })
         }

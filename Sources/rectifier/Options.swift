@@ -32,7 +32,7 @@ struct ComputeOptions: ParsableArguments {
     @Option(help: "GEMM backend: auto (built-in on AVX-512 CPUs, else BLAS when installed), blas or builtin.")
     var backend: String = "auto"
 
-    @Option(help: "Threads for matrix products (default: all cores, or RECTIFIER_THREADS).")
+    @Option(help: "Threads for matrix products (default: all cores, or RECTIFIER_THREADS); minibatches up to 32 run on one while it measures faster.")
     var threads: Int?
 
     func linearAlgebra() throws -> LinearAlgebra {

@@ -1,3 +1,4 @@
+import CKernels
 import Rectifier
 import Testing
 
@@ -56,6 +57,38 @@ import Testing
                     avx512.gemm(a, transposed: transA, b, transposed: transB, alpha: alpha, beta: beta, into: &c2)
                     let differing = zip(c1.storage, c2.storage).filter { $0.bitPattern != $1.bitPattern }.count
                     #expect(differing == 0, "\(s) transA=\(transA) transB=\(transB) alpha=\(alpha) beta=\(beta): \(differing) differ")
+                }
+            }
+        }
+    }
+
+    /// Slabs of whole tiles: every element is computed by one thread in a fixed order, so the
+    /// built-in kernel gives the same bits however C is cut across threads (all paths: packed,
+    /// B read in place, dot products for Bᵀ; every micro-kernel the CPU runs).
+    @Test func builtinGivesTheSameBitsHoweverTheWorkIsSplit() throws {
+        let pool = try #require(rk_pool_create(3))
+        defer { rk_pool_destroy(pool) }
+        let shapes = Self.shapes + [(10, 1000, 1000), (100, 300, 200), (300, 100, 50)]
+        for isa in LinearAlgebra.InstructionSet.allCases where isa <= .best {
+            for (i, s) in shapes.enumerated() {
+                for (transA, transB) in [(false, false), (true, false), (false, true), (true, true)] {
+                    let a = TestSupport.randomMatrix(s.m, s.k, seed: UInt64(i)).storage  // m x k or, read transposed, k x m
+                    let b = TestSupport.randomMatrix(s.k, s.n, seed: UInt64(100 + i)).storage
+                    let c0 = TestSupport.randomMatrix(s.m, s.n, seed: UInt64(200 + i)).storage
+                    func product(parts: Int) -> [Float] {
+                        var c = c0
+                        let status = rk_sgemm_parallel(pool, parts, Int32(isa.rawValue), transA ? 1 : 0, transB ? 1 : 0,
+                                                       s.m, s.n, s.k, -0.5, a, transA ? s.m : s.k, b, transB ? s.k : s.n,
+                                                       1, &c, s.n)
+                        #expect(status == 0)
+                        return c
+                    }
+                    let whole = product(parts: 1)
+                    for parts in [2, 3, 7] {
+                        let split = product(parts: parts)
+                        let differing = zip(whole, split).filter { $0.bitPattern != $1.bitPattern }.count
+                        #expect(differing == 0, "\(isa) \(s) transA=\(transA) transB=\(transB) parts=\(parts): \(differing) differ")
+                    }
                 }
             }
         }

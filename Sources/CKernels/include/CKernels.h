@@ -29,6 +29,19 @@ int rk_sgemm_isa(int isa, int trans_a, int trans_b, long m, long n, long k, floa
                  const float *a, long lda, const float *b, long ldb,
                  float beta, float *c, long ldc);
 
+/* The two algorithms behind rk_sgemm_isa, which picks by rk_sgemm_uses_dot. They sum in
+ * different orders, so a product cut into slabs must take one path for all its slabs.
+ * rk_sgemm_packed: the packed, register-blocked kernel, any shape.
+ * rk_sgemm_dot: C = alpha * A * Bᵀ + beta * C (A m x k, B n x k, row-major) by dot products of
+ * rows (gemm_dot.c), for a few rows of A against a transposed B. */
+#define RK_DOT_MAX_M 32
+int rk_sgemm_uses_dot(int trans_a, int trans_b, long m);
+int rk_sgemm_packed(int isa, int trans_a, int trans_b, long m, long n, long k, float alpha,
+                    const float *a, long lda, const float *b, long ldb,
+                    float beta, float *c, long ldc);
+void rk_sgemm_dot(int isa, long m, long n, long k, float alpha, const float *a, long lda,
+                  const float *b, long ldb, float beta, float *c, long ldc);
+
 /* ---- sparse rows: exploit the exact zeros of rectifier activations (sparse.c) ---- */
 
 /* Largest batch the fused sparse backward takes. */
@@ -36,7 +49,8 @@ int rk_sgemm_isa(int isa, int trans_a, int trans_b, long m, long n, long k, floa
 
 /* Lists the non-zero entries of each of the m rows of x (m x k, row stride ldx), CSR-style:
  * the column indices of row b are index[row_start[b] ..< row_start[b+1]]. row_start holds
- * m+1 entries, index up to m*k. Returns the number of non-zeros. */
+ * m+1 entries, index must hold m*k (the branch-free loop writes a candidate for every entry).
+ * Returns the number of non-zeros. */
 long rk_csr_build(long m, long k, const float *x, long ldx, int *row_start, int *index);
 
 /* Y[:, n_begin..<n_end] = X * W for an X given by rk_csr_build, visiting only X's non-zero

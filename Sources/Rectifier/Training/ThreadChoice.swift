@@ -4,8 +4,8 @@
 /// machine two threads beat one by 1.3-1.6×. On a shared VM whose two vCPUs are slowed together
 /// (a busy neighbour, or no cache shared between them) the synchronisation costs more than the
 /// split saves, and one thread is then up to twice as fast as two, for minutes at a time
-/// (README, Performance). So every `period` steps both are timed over `probe` steps each, and
-/// the next steps run on the faster.
+/// (README, Performance). So in each round both are timed for `probe` (after a few untimed
+/// warm-up steps each), and the steps of the next `exploit` run on the faster.
 ///
 /// This changes only the speed: for the batches it applies to, every product runs on the
 /// built-in or sparse kernels, which give the same bits for any thread count (tested).
@@ -25,6 +25,7 @@ public struct ThreadChoice {
     private var phase: Phase
     private var phaseStart: ContinuousClock.Instant
     private var phaseSteps = 0
+    private var timedDuration = Duration.zero
     private var rateAll = 0.0
     /// Whether the last round found one thread faster.
     public private(set) var prefersOne = false
@@ -53,25 +54,30 @@ public struct ThreadChoice {
     /// Runs one step with the `LinearAlgebra` its place in the round calls for.
     public mutating func run<R>(_ step: (LinearAlgebra) -> R) -> R {
         let onOne: Bool
+        var timed = false
         switch phase {
-        case .warmUp(let o, _), .timing(let o): onOne = o
+        case .warmUp(let o, _): onOne = o
+        case .timing(let o): onOne = o; timed = true
         case .exploiting: onOne = prefersOne
         }
+        // Only the step itself is timed: data gathering, reports and checkpoints between steps
+        // must not count against the side that happens to be probed then.
+        let start = ContinuousClock.now
         let result = step(onOne ? one : all)
-        advance()
+        let end = ContinuousClock.now
+        if timed { timedDuration += end - start }
+        advance(now: end)
         return result
     }
 
-    private mutating func advance() {
-        let now = ContinuousClock.now
+    private mutating func advance(now: ContinuousClock.Instant) {
         phaseSteps += 1
         switch phase {
         case .warmUp(let onOne, let left):
             if left <= 1 { enter(.timing(onOne: onOne), now) } else { phase = .warmUp(onOne: onOne, left: left - 1) }
         case .timing(let onOne):
-            let elapsed = now - phaseStart
-            guard elapsed >= probe else { return }
-            let rate = Double(phaseSteps) / elapsed.seconds
+            guard timedDuration >= probe else { return }
+            let rate = Double(phaseSteps) / max(timedDuration.seconds, 1e-9)
             if !onOne {
                 rateAll = rate
                 enter(.warmUp(onOne: true, left: warmUpSteps), now)
@@ -90,6 +96,7 @@ public struct ThreadChoice {
         phase = next
         phaseStart = now
         phaseSteps = 0
+        timedDuration = .zero
     }
 }
 
