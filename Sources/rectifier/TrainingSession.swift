@@ -60,8 +60,10 @@ struct TrainingSession {
         case .diverged(let d):
             divergence = d
         case .stopped:
-            try interrupted(save: { save(state) })
-            if let writeError { throw writeError }
+            try interrupted(save: {
+                save(state)
+                if let writeError { throw writeError }  // never report a checkpoint that was not written
+            })
         case .finished:
             break
         }
@@ -107,9 +109,9 @@ struct TrainingSession {
     }
 
     /// Saves what can be saved after Ctrl-C, says how to go on, and exits with 130.
-    private func interrupted(save: () -> Void) throws -> Never {
+    private func interrupted(save: () throws -> Void) throws -> Never {
         if let run {
-            save()
+            try save()
             console.error("interrupted: checkpoint saved; continue with: rectifier train --resume \(run.path)")
         } else {
             console.error("interrupted (no --out, so nothing was saved)")
