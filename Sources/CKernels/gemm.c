@@ -260,11 +260,6 @@ int rk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
 int rk_sgemm_isa(int isa, int trans_a, int trans_b, long m, long n, long k, float alpha,
                  const float *a, long lda, const float *b, long ldb,
                  float beta, float *c, long ldc) {
-    if (m <= 0 || n <= 0) return 0;
-    if (k <= 0 || alpha == 0.0f) {
-        if (beta != 1.0f) scale_c(m, n, beta, c, ldc);
-        return 0;
-    }
     if (rk_sgemm_uses_dot(trans_a, trans_b, m)) {
         rk_sgemm_dot(isa, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return 0;

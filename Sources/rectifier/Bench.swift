@@ -67,10 +67,7 @@ struct Bench: ParsableCommand {
         var modelNetwork: Network?
         if let model {
             let (net, _) = try Network.load(from: model)
-            guard net.layers[0].inputSize == data.test.featureCount, net.layers.last!.outputSize == data.test.classes else {
-                throw ValidationError("\(model) expects \(net.layers[0].inputSize) inputs and \(net.layers.last!.outputSize) "
-                    + "classes; \(data.test.name) has \(data.test.featureCount) and \(data.test.classes)")
-            }
+            try requireFits(net, data.test, file: model)
             modelNetwork = net
             report.inferenceModel = model
             report.inferenceModelSparsity = net.evaluate(data.test, using: la).meanSparsity

@@ -18,11 +18,7 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         let (network, metadata) = try Network.load(from: model)
         let splits = try data.load()
-        guard splits.test.featureCount == network.layers[0].inputSize,
-              splits.test.classes == network.layers.last!.outputSize else {
-            throw ValidationError("\(model) expects \(network.layers[0].inputSize) inputs and \(network.layers.last!.outputSize) classes; "
-                + "\(splits.test.name) has \(splits.test.featureCount) and \(splits.test.classes)")
-        }
+        try requireFits(network, splits.test, file: model)
         let la = try compute.linearAlgebra()
         let eval = network.evaluate(splits.test, using: la)
         if json {

@@ -51,6 +51,14 @@ struct ComputeOptions: ParsableArguments {
     }
 }
 
+/// Throws a one-line error naming `file` unless `network` takes `data`'s inputs and classes.
+func requireFits(_ network: Network, _ data: Dataset, file: String) throws {
+    guard data.featureCount == network.layers[0].inputSize, data.classes == network.layers.last!.outputSize else {
+        throw ValidationError("\(file) expects \(network.layers[0].inputSize) inputs and \(network.layers.last!.outputSize) "
+            + "classes; \(data.name) has \(data.featureCount) and \(data.classes)")
+    }
+}
+
 /// Parses a comma-separated list of positive whole numbers such as `1000,1000,1000`.
 func parseList(_ text: String, option: String, what: String) throws -> [Int] {
     guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {

@@ -157,6 +157,33 @@ import Testing
         #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Stack dump"))
     }
 
+    /// `bench --model` times inference on a trained network and reports its sparsity; a model
+    /// that does not fit the data is refused before any timing.
+    @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
+    func benchTimesInferenceOnAGivenModel() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let trained = try Self.run(["train", "--layers", "32", "--epochs", "1", "--out", dir + "/run"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let model = dir + "/run/model.safetensors"
+        let r = try Self.run(["bench", "--skip-training", "--skip-gemm", "--model", model, "--json", dir + "/bench.json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("inference timed on \(model)"), "\(r.stdout)")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/bench.json"))) as! [String: Any]
+        #expect(report["inference_model"] as? String == model)
+        let sparsity = try #require(report["inference_model_sparsity"] as? Double)
+        #expect(sparsity > 0 && sparsity < 1)
+        let inference = try #require(report["inference"] as? [[String: Any]])
+        #expect(inference.count == 4)
+        #expect(inference.allSatisfy { ($0["samples_per_second"] as? Double ?? 0) > 0 })
+        // A model for other data (12 inputs) is refused, naming the file.
+        var rng = RandomSource(seed: 1)
+        let net = Network(Architecture(inputSize: 12, hiddenSizes: [4], classes: 10, activation: .rectifier), rng: &rng)
+        try net.save(to: dir + "/small.safetensors")
+        let refused = try Self.run(["bench", "--skip-training", "--skip-gemm", "--model", dir + "/small.safetensors"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains(dir + "/small.safetensors") && refused.stderr.contains("expects 12 inputs"), "\(refused.stderr)")
+    }
+
     @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
     func corruptModelFileIsNamed() throws {
         let path = TestSupport.temporaryDirectory() + "/model.safetensors"
