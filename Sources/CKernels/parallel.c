@@ -31,29 +31,24 @@ typedef struct {
 
 static void gemm_task(void *context, long part) {
     gemm_task_t *t = context;
-    long begin, end, status;
+    long begin, end, m = t->m, n = t->n;
+    const float *a = t->a, *b = t->b;
+    float *c = t->c;
     if (t->split_columns) {
         slab(t->n, t->parts, 16, part, &begin, &end);
-        const float *b = t->trans_b ? t->b + begin * t->ldb : t->b + begin;
-        if (t->dot) {
-            rk_sgemm_dot(t->isa, t->m, end - begin, t->k, t->alpha, t->a, t->lda, b, t->ldb, t->beta, t->c + begin, t->ldc);
-            status = 0;
-        } else {
-            status = rk_sgemm_packed(t->isa, t->trans_a, t->trans_b, t->m, end - begin, t->k, t->alpha, t->a, t->lda,
-                                     b, t->ldb, t->beta, t->c + begin, t->ldc);
-        }
+        n = end - begin;
+        b += t->trans_b ? begin * t->ldb : begin;
+        c += begin;
     } else {
         slab(t->m, t->parts, 6, part, &begin, &end);
-        const float *a = t->trans_a ? t->a + begin : t->a + begin * t->lda;
-        if (t->dot) {
-            rk_sgemm_dot(t->isa, end - begin, t->n, t->k, t->alpha, a, t->lda, t->b, t->ldb, t->beta,
-                         t->c + begin * t->ldc, t->ldc);
-            status = 0;
-        } else {
-            status = rk_sgemm_packed(t->isa, t->trans_a, t->trans_b, end - begin, t->n, t->k, t->alpha, a, t->lda,
-                                     t->b, t->ldb, t->beta, t->c + begin * t->ldc, t->ldc);
-        }
+        m = end - begin;
+        a += t->trans_a ? begin : begin * t->lda;
+        c += begin * t->ldc;
     }
+    int status = 0;
+    if (t->dot) rk_sgemm_dot(t->isa, m, n, t->k, t->alpha, a, t->lda, b, t->ldb, t->beta, c, t->ldc);
+    else status = rk_sgemm_packed(t->isa, t->trans_a, t->trans_b, m, n, t->k, t->alpha, a, t->lda, b, t->ldb,
+                                  t->beta, c, t->ldc);
     if (status) __atomic_store_n(&t->status, -1, __ATOMIC_RELAXED);
 }
 

@@ -41,7 +41,8 @@ public struct ThreadChoice {
     /// variable `RECTIFIER_THREAD_CHOICE=off` asks for all threads on every step.
     public init?(_ la: LinearAlgebra, batch: Int, warmUpSteps: Int = 8, probe: Duration = .milliseconds(25),
                  exploit: Duration = .seconds(2)) {
-        guard environment("RECTIFIER_THREAD_CHOICE")?.lowercased() != "off", la.threads > 1, batch <= Self.maximumBatch, batch < la.blasMinimumDimension || la.backend == .builtin
+        guard environment("RECTIFIER_THREAD_CHOICE")?.lowercased() != "off", la.threads > 1,
+              batch <= Self.maximumBatch, batch < la.blasMinimumDimension || la.backend == .builtin
         else { return nil }
         all = la
         one = la.with(threads: 1)
