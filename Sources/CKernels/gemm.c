@@ -24,6 +24,8 @@
 #define MC 96   /* multiple of every kernel's mr */
 #define NC 4096 /* multiple of every kernel's nr */
 _Static_assert(MC % 6 == 0 && NC % 64 == 0 && NC % 16 == 0, "MC and NC must hold whole tiles");
+/* Up to this many rows of A, B is read in place. 128 covers minibatch 100; measured against
+ * 32 on Zen 5: 100x1000x1000 399 -> 407 GFLOP/s, within the run-to-run noise. */
 #define DIRECT_B_MAX_M 128
 
 static long min_l(long a, long b) { return a < b ? a : b; }
