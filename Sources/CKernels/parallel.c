@@ -69,23 +69,23 @@ int rk_sgemm_parallel(rk_pool *pool, long parts, int isa, int trans_a, int trans
 typedef struct {
     long parts, m, n;
     const int *row_start, *index;
-    const float *x, *w;
+    const float *values, *w;
     float *y;
-    long ldx, ldw, ldy;
+    long ldw, ldy;
 } forward_task_t;
 
 static void forward_task(void *context, long part) {
     forward_task_t *t = context;
     long begin, end;
     slab(t->n, t->parts, 64, part, &begin, &end);
-    rk_sparse_forward(t->m, begin, end, t->row_start, t->index, t->x, t->ldx, t->w, t->ldw, t->y, t->ldy);
+    rk_sparse_forward(t->m, begin, end, t->row_start, t->index, t->values, t->w, t->ldw, t->y, t->ldy);
 }
 
 void rk_sparse_forward_parallel(rk_pool *pool, long parts, long m, long n, const int *row_start, const int *index,
-                                const float *x, long ldx, const float *w, long ldw, float *y, long ldy) {
+                                const float *values, const float *w, long ldw, float *y, long ldy) {
     forward_task_t t = {
         .parts = clamp_parts(parts, n, 64), .m = m, .n = n, .row_start = row_start, .index = index,
-        .x = x, .w = w, .y = y, .ldx = ldx, .ldw = ldw, .ldy = ldy,
+        .values = values, .w = w, .y = y, .ldw = ldw, .ldy = ldy,
     };
     rk_pool_run(pool, t.parts, forward_task, &t);
 }
@@ -114,4 +114,29 @@ int rk_sparse_backward_parallel(rk_pool *pool, long parts, long m, long n, long 
     };
     rk_pool_run(pool, t.parts, backward_task, &t);
     return 0;
+}
+
+typedef struct {
+    long parts, n, k;
+    const int *col_start, *col_rows;
+    const float *col_values, *dy;
+    float *w;
+    long lddy, ldw;
+    float alpha;
+} csc_task_t;
+
+static void csc_task(void *context, long part) {
+    csc_task_t *t = context;
+    long begin, end;
+    slab(t->k, t->parts, 8, part, &begin, &end);
+    rk_csc_update(t->n, begin, end, t->col_start, t->col_rows, t->col_values, t->dy, t->lddy, t->w, t->ldw, t->alpha);
+}
+
+void rk_csc_update_parallel(rk_pool *pool, long parts, long n, long k, const int *col_start, const int *col_rows,
+                            const float *col_values, const float *dy, long lddy, float *w, long ldw, float alpha) {
+    csc_task_t t = {
+        .parts = clamp_parts(parts, k, 8), .n = n, .k = k, .col_start = col_start, .col_rows = col_rows,
+        .col_values = col_values, .dy = dy, .w = w, .lddy = lddy, .ldw = ldw, .alpha = alpha,
+    };
+    rk_pool_run(pool, t.parts, csc_task, &t);
 }

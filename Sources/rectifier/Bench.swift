@@ -53,7 +53,7 @@ struct Bench: ParsableCommand {
         let batches = skipTraining ? [] : try parseList(batchSizes, option: "--batch-sizes", what: "a batch size")
         let peers = try compare.map(PeerFigures.read)
         let la = try compute.linearAlgebra()
-        let data = try dataDir.map { try MNIST.load(directory: $0) } ?? SyntheticData.mnistShaped()
+        let data = try dataDir.map { try MNIST.load(directory: $0, limit: ProcessEnvironment.current.maxFileBytes) } ?? SyntheticData.mnistShaped()
         if let too = batches.first(where: { $0 > data.train.count }) {
             throw ValidationError("--batch-sizes: \(too) is larger than the \(data.train.count) training examples")
         }
@@ -66,11 +66,11 @@ struct Bench: ParsableCommand {
         // The model first, so that a bad file fails before minutes of training.
         var modelNetwork: Network?
         if let model {
-            let (net, _) = try Network.load(from: model)
+            let (net, _) = try Network.load(from: model, limit: ProcessEnvironment.current.maxFileBytes)
             try requireFits(net, data.test, file: model)
             modelNetwork = net
             report.inferenceModel = model
-            report.inferenceModelSparsity = net.evaluate(data.test, using: la).meanSparsity
+            report.inferenceModelSparsity = try net.evaluate(data.test, using: la).meanSparsity
         }
         var trained: Network?
         for batch in batches {

@@ -32,7 +32,8 @@ struct Demo: ParsableCommand {
         let hidden = try parseList(layers, option: "--layers", what: "a layer width")
         let console = Console()
         let la = try compute.linearAlgebra()
-        let splits = try MNIST.loadEmbeddedSubset()
+        let data = DataReference()
+        let splits = try data.load()
         console.line("Rectifier demo: deep sparse rectifier networks (Glorot, Bordes & Bengio, 2011)")
         console.line("data: shipped MNIST subset, \(splits.train.count) train / \(splits.validation.count) validation / \(splits.test.count) test")
         let widths = ([784] + hidden + [10]).map(String.init).joined(separator: "-")
@@ -48,9 +49,8 @@ struct Demo: ParsableCommand {
             config.patience = 0
             config.seed = seed
             console.line("training \(activation.name)...")
-            let session = TrainingSession(trainer: Trainer(config: config, linearAlgebra: la), splits: splits, run: nil,
-                                          console: console, quiet: true)
-            let r = try session.train(from: session.trainer.initialState(for: splits))
+            let run = Run(RunSpecification(data: data, training: config), directory: nil, options: RunOptions(linearAlgebra: la))
+            let r = try RunConsole(console: console, quiet: true).execute(run).training!
             rows.append([activation.name, config.l1 == 0 ? "0" : String(config.l1), percent(r.testError), percent(r.validationError), percent(r.meanSparsity),
                          String(r.deadUnits), format(r.wallSeconds, 1) + " s"])
         }

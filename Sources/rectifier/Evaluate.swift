@@ -16,11 +16,15 @@ struct Evaluate: ParsableCommand {
     var json = false
 
     func run() throws {
-        let (network, metadata) = try Network.load(from: model)
+        let limit = ProcessEnvironment.current.maxFileBytes
+        let (network, metadata) = try Network.load(from: model, limit: limit)
         let splits = try data.load()
+        if let trained = metadata["dataset"], trained != data.reference.dataset {
+            Console().error("note: \(model) was trained on \(trained); evaluating it on \(data.reference.dataset)")
+        }
         try requireFits(network, splits.test, file: model)
         let la = try compute.linearAlgebra()
-        let eval = network.evaluate(splits.test, using: la)
+        let eval = try network.evaluate(splits.test, using: la)
         if json {
             struct Report: Codable { var model: String; var data: String; var seed: String?; var evaluation: Evaluation; var meanSparsity: Double }
             let report = Report(model: model, data: splits.test.name, seed: metadata["seed"], evaluation: eval, meanSparsity: eval.meanSparsity)

@@ -9,21 +9,23 @@ extension Activation: ExpressibleByArgument {
 
 /// Where the data comes from.
 struct DataOptions: ParsableArguments {
-    @Option(help: "Dataset: mnist.")
+    @Option(help: ArgumentHelp("Dataset: \(DataReference.knownDatasets.joined(separator: ", ")).", valueName: "name"))
     var dataset: String = "mnist"
-
-    func validate() throws {
-        guard dataset.lowercased() == "mnist" else { throw ValidationError("unknown dataset '\(dataset)' (known: mnist)") }
-    }
 
     @Option(help: ArgumentHelp("Directory with the dataset's files (default: the MNIST subset shipped with the package).",
                                valueName: "dir"))
     var dataDir: String?
 
+    func validate() throws {
+        do { try reference.validate() } catch let e as UsageError { throw ValidationError(e.message) }
+    }
+
+    /// The data these options name.
+    var reference: DataReference { DataReference(dataset: dataset.lowercased(), directory: dataDir) }
+
+    /// Loads and splits the data.
     func load() throws -> DataSplits {
-        try validate()
-        if let dataDir { return try MNIST.load(directory: dataDir) }
-        return try MNIST.loadEmbeddedSubset()
+        try reference.load(limit: ProcessEnvironment.current.maxFileBytes)
     }
 }
 
@@ -36,26 +38,36 @@ struct ComputeOptions: ParsableArguments {
     var threads: Int?
 
     func linearAlgebra() throws -> LinearAlgebra {
+        let env = ProcessEnvironment.current
         if let threads, threads <= 0 { throw ValidationError("--threads must be positive, got \(threads)") }
-        let n = threads ?? LinearAlgebra.defaultThreads
+        let n = threads ?? env.threads ?? LinearAlgebra.defaultThreads
+        var la: LinearAlgebra
         switch backend.lowercased() {
-        case "auto": return .automatic(threads: n)
-        case "builtin": return .builtin(threads: n)
+        case "auto":
+            switch env.gemm {
+            case "builtin": la = .builtin(threads: n)
+            case "blas": la = LinearAlgebra.systemBLAS(threads: n) ?? .builtin(threads: n)
+            default: la = .automatic(threads: n)
+            }
+        case "builtin": la = .builtin(threads: n)
         case "blas":
             guard let blas = LinearAlgebra.systemBLAS(threads: n) else {
                 throw ValidationError("--backend blas: no BLAS found (install libopenblas0, or use --backend builtin)")
             }
-            return blas
+            la = blas
         default: throw ValidationError("unknown backend '\(backend)' (auto, blas, builtin)")
         }
+        if !env.sparseKernels { la = la.with(sparsity: .never) }
+        return la.with(threadChoice: env.threadChoice)
     }
 }
 
 /// Throws a one-line error naming `file` unless `network` takes `data`'s inputs and classes.
 func requireFits(_ network: Network, _ data: Dataset, file: String) throws {
-    guard data.featureCount == network.layers[0].inputSize, data.classes == network.layers.last!.outputSize else {
-        throw ValidationError("\(file) expects \(network.layers[0].inputSize) inputs and \(network.layers.last!.outputSize) "
-            + "classes; \(data.name) has \(data.featureCount) and \(data.classes)")
+    do {
+        try network.checkFits(width: data.featureCount, classes: data.classes, name: data.name)
+    } catch let e as UsageError {
+        throw ValidationError("\(file): \(e.message)")
     }
 }
 

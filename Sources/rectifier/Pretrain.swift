@@ -9,8 +9,9 @@ struct Pretrain: ParsableCommand {
             Layer k is a denoising auto-encoder on the clean codes of layers 1..k-1. Writes, with \
             --out: stack.safetensors (the encoders), metrics.jsonl (one line per layer and epoch: \
             train and validation reconstruction cost, code sparsity), config.json and \
-            result.json (chosen learning rates, final costs, times). Fine-tune the stack with \
-            `rectifier train --init-from RUN_DIR/stack.safetensors`.
+            result.json (chosen learning rates, final costs, times). Each finished layer is \
+            saved, so Ctrl-C and `--resume RUN_DIR` continue with the next layer. Fine-tune the \
+            stack with `rectifier train --init-from RUN_DIR/stack.safetensors`.
             """)
 
     @OptionGroup var data: DataOptions
@@ -21,35 +22,35 @@ struct Pretrain: ParsableCommand {
     @Option(help: ArgumentHelp("Directory for the run's files (created if missing).", valueName: "run-dir"))
     var out: String?
 
-    func validate() throws { _ = try pretrainingConfig() }
+    @Option(help: ArgumentHelp("Continue the interrupted pre-training in this directory, after its last finished layer.", valueName: "run-dir"))
+    var resume: String?
 
-    func pretrainingConfig() throws -> PretrainingConfig {
+    func validate() throws {
+        _ = try specification()
+        if resume != nil && out != nil { throw ValidationError("--resume continues the run in its own directory; drop --out") }
+    }
+
+    /// The run these options describe: pre-training only.
+    func specification() throws -> RunSpecification {
         let m = try model.apply(to: TrainingConfig())
-        return try pretrain.config(hiddenSizes: m.hiddenSizes, activation: m.activation, signTrick: m.signTrick, l1: m.l1,
-                                   batchSize: m.batchSize, seed: m.seed)
+        let config = try pretrain.config(hiddenSizes: m.hiddenSizes, activation: m.activation, signTrick: m.signTrick, l1: m.l1,
+                                         batchSize: m.batchSize, seed: m.seed)
+        return RunSpecification(data: data.reference, pretraining: config, training: nil)
     }
 
     func run() throws {
         Interrupt.install()
-        let config = try pretrainingConfig()
         let la = try compute.linearAlgebra()
         let console = Console()
-        let splits = try data.load()
-        let run = try out.map(RunDirectory.init)
-        try run?.writeConfig(config)
-        let start = ContinuousClock.now
-        console.line("data: \(splits.train.name) \(splits.train.count) inputs, validation \(splits.validation.count); compute: \(la)")
-        let stack = try pretrainAndReport(config, splits: splits, la: la, console: console, run: run, metricsFile: "metrics.jsonl")
-        if let run {
-            try stack.save(to: run.path + "/stack.safetensors", metadata: ["seed": String(config.seed)])
-            try run.writeResult(PretrainingResult(layers: stack.reports, wallSeconds: (ContinuousClock.now - start).seconds, config: config))
-            console.line("wrote \(run.path)/{config.json, metrics.jsonl, result.json, stack.safetensors}")
+        let directory = resume ?? out
+        let spec = try resume.map { try Run.specification(in: $0, limit: ProcessEnvironment.current.maxFileBytes) } ?? specification()
+        console.line("compute: \(la)")
+        let options = RunOptions(linearAlgebra: la, fileSizeLimit: ProcessEnvironment.current.maxFileBytes,
+                                 dataDirectory: resume == nil ? nil : data.dataDir)
+        let result = try RunConsole(console: console).execute(Run(spec, directory: directory, options: options))
+        if let directory, let r = result.pretraining {
+            console.line("pre-trained \(r.layers.count) layer(s) in \(format(r.wallSeconds, 1)) s; "
+                + "wrote \(directory)/{config.json, metrics.jsonl, result.json, stack.safetensors}")
         }
     }
-}
-
-struct PretrainingResult: Codable {
-    var layers: [PretrainedLayerReport]
-    var wallSeconds: Double
-    var config: PretrainingConfig
 }

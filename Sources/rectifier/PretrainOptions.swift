@@ -56,38 +56,3 @@ struct PretrainOptions: ParsableArguments {
         return c
     }
 }
-
-/// Runs pre-training with one line per epoch on the console.
-func pretrainAndReport(_ config: PretrainingConfig, splits: DataSplits, la: LinearAlgebra, console: Console,
-                       run: RunDirectory?, metricsFile: String) throws -> PretrainedStack {
-    var history: [PretrainingEpoch] = []
-    var writeError: (any Error)?
-    console.line("pre-training \(config.hiddenSizes.count) layer(s): \(config.resolvedStrategy.rawValue), noise \(config.corruption.name), "
-        + "L1 \(config.l1), \(config.epochs) epochs per layer, learning rate "
-        + (config.learningRates.map { $0.map { "\($0)" }.joined(separator: ",") } ?? "auto"))
-    let progress: StackedPretraining.Progress = { layer, epoch, done, total, rate, cost in
-        console.progress(label: "layer \(layer) epoch \(epoch)/\(config.epochs)", done: done, total: total, rate: rate, loss: cost)
-    }
-    let stack: PretrainedStack
-    do {
-        stack = try StackedPretraining(config: config, linearAlgebra: la).run(
-            train: splits.train.features, validation: splits.validation.features,
-            shouldStop: { Interrupt.requested || writeError != nil }, progress: progress) { e in
-            console.line("layer \(e.layer) epoch \(e.epoch)  lr \(e.learningRate)  train rec \(format(e.trainReconstruction, 4))  "
-                + "valid rec \(format(e.validationReconstruction, 4))  code sparsity \(percent(e.validationSparsity))  "
-                + "\(format(e.trainSeconds, 1)) s")
-            history.append(e)
-            do { try run?.writeMetrics(history, file: metricsFile) } catch { writeError = error }
-        }
-    } catch is CancellationError {
-        if let writeError { throw writeError }
-        console.error("interrupted during pre-training (pre-training keeps no checkpoint; nothing was saved)")
-        throw ExitCode(130)
-    }
-    if let writeError { throw writeError }
-    for r in stack.reports where !r.candidates.isEmpty {
-        console.line("layer \(r.layer): learning rate \(r.learningRate) chosen from "
-            + r.candidates.map { "\($0.learningRate) → \(format($0.validationReconstruction, 4))" }.joined(separator: ", "))
-    }
-    return stack
-}

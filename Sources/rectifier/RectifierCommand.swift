@@ -10,9 +10,11 @@ struct RectifierCommand: ParsableCommand {
             With no subcommand, runs a short demo on the MNIST subset shipped with the package. \
             Matrix products use the built-in AVX-512 kernel on CPUs that have it, else OpenBLAS when \
             installed; RECTIFIER_GEMM=builtin or =blas forces a backend, RECTIFIER_THREADS=n sets \
-            the thread count.
+            the thread count, RECTIFIER_THREAD_CHOICE=off keeps small-minibatch steps on all \
+            threads, RECTIFIER_SPARSE=off disables the sparse kernels for dense inputs, \
+            RECTIFIER_MAX_FILE_BYTES=n bounds the size of any file read.
             """,
         version: "0.1.0",
-        subcommands: [Demo.self, Train.self, Pretrain.self, Evaluate.self, Bench.self],
+        subcommands: [Demo.self, Train.self, Pretrain.self, Evaluate.self, Predict.self, Bench.self],
         defaultSubcommand: Demo.self)
 }

@@ -121,7 +121,7 @@ import Testing
             out.withUnsafeBufferPointer { op in
                 delta.withUnsafeMutableBufferPointer { dp in
                     dx.withUnsafeMutableBufferPointer { dxp in
-                        layer.backward(input: xp.baseAddress!, output: op.baseAddress!, delta: dp.baseAddress!,
+                        layer.backward(input: .dense(xp.baseAddress!), output: op.baseAddress!, delta: dp.baseAddress!,
                                        inputGradient: dxp.baseAddress!, batch: 3, l1: 0, layerIndex: 0,
                                        optimizer: &recorder, using: la)
                     }

@@ -7,8 +7,8 @@ import Testing
         let s = try MNIST.loadEmbeddedSubset()
         #expect(s.train.count == 5000 && s.validation.count == 1000 && s.test.count == 2000)
         #expect(s.train.featureCount == 784 && s.train.classes == 10)
-        #expect(s.train.features.storage.allSatisfy { $0 >= 0 && $0 <= 1 })
-        #expect(s.train.features.storage.contains(1), "the brightest pixels map to exactly 1")
+        #expect(s.train.inputs.densified().storage.allSatisfy { $0 >= 0 && $0 <= 1 })
+        #expect(s.train.inputs.densified().storage.contains(1), "the brightest pixels map to exactly 1")
         // every digit is present in reasonable numbers
         #expect(s.train.classCounts.allSatisfy { $0 > 350 })
         // MNIST's first training label is 5, its first test label 7
@@ -22,7 +22,7 @@ import Testing
         #expect(s.test.classCounts == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009])
         // the shipped subset is the head of the real files
         let embedded = try MNIST.loadEmbeddedSubset()
-        #expect(embedded.train.features.row(17) == s.train.features.row(17))
+        #expect(embedded.train.inputs.row(17) == s.train.inputs.row(17))
         #expect(embedded.validation.labels == Array(s.train.labels[5000..<6000]))
         #expect(embedded.test.labels == Array(s.test.labels.prefix(2000)))
     }
@@ -71,7 +71,7 @@ import Testing
         put(IDXArray(shape: [2, 2, 2], bytes: [UInt8](repeating: 1, count: 8)), "t10k-images-idx3-ubyte")
         let s = try MNIST.load(directory: dir, validationSize: 1)
         #expect(s.train.count == 3 && s.validation.count == 1 && s.test.count == 2)
-        #expect(s.train.features[0, 0] == Float(1) / 255)
+        #expect(s.train.inputs.densified()[0, 0] == Float(1) / 255)
     }
 
     @Test func stratifiedSampleKeepsClassProportions() throws {

@@ -120,12 +120,12 @@ import Testing
         var epochs: [PretrainingEpoch] = []
         let data = Self.subset
         let stack = try StackedPretraining(config: config, linearAlgebra: .builtin()).run(
-            train: data.train.features, validation: data.validation.features, events: { epochs.append($0) })
+            train: data.train.inputs, validation: data.validation.inputs, events: { epochs.append($0) })
         #expect(stack.layers.count == 2 && epochs.count == 6)
         var initialRNG = RandomSource(seed: config.seed).derived("layer0/init")
         let untrained = DenoisingAutoencoder(inputSize: 784, hiddenSize: 200, activation: .rectifier, signTrick: false,
                                              corruption: config.corruption, strategy: strategy, targets: .identity, rng: &initialRNG)
-        let before = untrained.reconstructionError(data.validation.features, using: .builtin()).cost
+        let before = untrained.reconstructionError(data.validation.inputs, using: .builtin()).cost
         let layer1 = epochs.filter { $0.layer == 1 }.map(\.validationReconstruction)
         #expect(layer1.last! < layer1.first!, "\(strategy.rawValue): \(layer1)")
         #expect(layer1.first! < before, "\(strategy.rawValue): untrained \(before), after one epoch \(layer1.first!)")
@@ -141,7 +141,7 @@ import Testing
         config.selectionEpochs = 1
         config.learningRateGrid = [0.01, 1e-6]
         let stack = try StackedPretraining(config: config, linearAlgebra: .builtin()).run(
-            train: Self.subset.train.features, validation: Self.subset.validation.features)
+            train: Self.subset.train.inputs, validation: Self.subset.validation.inputs)
         let report = stack.reports[0]
         #expect(report.candidates.map(\.learningRate) == [0.01, 1e-6])
         #expect(report.learningRate == 0.01, "a rate of 1e-6 cannot reconstruct better after one epoch")
@@ -161,7 +161,7 @@ import Testing
         config.epochs = 1
         config.learningRates = [0.01]
         let stack = try StackedPretraining(config: config, linearAlgebra: .builtin()).run(
-            train: Self.subset.train.features, validation: Self.subset.validation.features)
+            train: Self.subset.train.inputs, validation: Self.subset.validation.inputs)
         #expect(stack.reports[0].inputScale.isEmpty, "pixels are already in [0, 1]")
         let scale = stack.reports[1].inputScale
         #expect(scale.count == 50 && scale.allSatisfy { $0 > 0 })
@@ -176,7 +176,7 @@ import Testing
         config.signTrick = true
         let data = Self.subset
         let stack = try StackedPretraining(config: config, linearAlgebra: .builtin()).run(
-            train: data.train.features, validation: data.validation.features)
+            train: data.train.inputs, validation: data.validation.inputs)
         let path = TestSupport.temporaryDirectory() + "/stack.safetensors"
         try stack.save(to: path)
         let loaded = try PretrainedStack.load(from: path)
@@ -220,12 +220,12 @@ extension PretrainingTests {
         config.learningRateGrid = [0.01, 0.001]
         var epochs: [PretrainingEpoch] = []
         _ = try StackedPretraining(config: config, linearAlgebra: .builtin()).run(
-            train: Self.subset.train.features, validation: Self.subset.validation.features, events: { epochs.append($0) })
+            train: Self.subset.train.inputs, validation: Self.subset.validation.inputs, events: { epochs.append($0) })
         #expect(epochs.count == 1)
         var steps = 0
         #expect(throws: CancellationError.self) {
             try StackedPretraining(config: config, linearAlgebra: .builtin()).run(
-                train: Self.subset.train.features, validation: Self.subset.validation.features,
+                train: Self.subset.train.inputs, validation: Self.subset.validation.inputs,
                 shouldStop: { steps += 1; return steps > 20 })
         }
     }

@@ -32,10 +32,12 @@ import Testing
         var steps = 0
         trainer.run(&state, data: Self.data, shouldStop: { steps += 1; return steps > 75 })  // mid-epoch 2
         #expect(state.epoch == 1 && state.position > 0)
-        let checkpoint = Checkpoint(state: state, config: trainer.config, data: DataFingerprint(Self.data), notes: ["k": "v"])
+        let checkpoint = Checkpoint(state: state, config: trainer.config, data: DataFingerprint(Self.data), elapsedSeconds: 12.5,
+                                    backend: "test backend")
         var decoded = try Checkpoint.decode(try checkpoint.encoded(), path: "x")
-        #expect(decoded.state.order.isEmpty, "the order is rebuilt only once the data is known")
-        let restored = decoded.state.restoreOrder(examples: Self.data.train.count)
+        #expect(decoded.state.order.indices.isEmpty, "the order is rebuilt only once the data is known")
+        #expect(decoded.elapsedSeconds == 12.5 && decoded.backend == "test backend")
+        let restored = decoded.state.order.restore(examples: Self.data.train.count)
         #expect(restored)
         #expect(decoded == checkpoint)
         #expect(decoded.state.epochStart != nil, "a mid-epoch checkpoint keeps the epoch's start")

@@ -20,13 +20,15 @@ import Testing
             let expected = referenceGEMM(x, w)
             var rowStart = [Int32](repeating: 0, count: m + 1)
             var index = [Int32](repeating: 0, count: m * k)
-            let nnz = rk_csr_build(m, k, x.storage, k, &rowStart, &index)
+            var values = [Float](repeating: 0, count: m * k)
+            let nnz = rk_csr_build(m, k, x.storage, k, &rowStart, &index, &values)
             #expect(nnz == x.storage.filter { $0 != 0 }.count)
+            #expect(Array(values.prefix(nnz)) == x.storage.filter { $0 != 0 })
             // two column ranges, as two threads would compute them
             var y = [Float](repeating: .nan, count: m * n)
             let cut = n / 2
-            rk_sparse_forward(m, 0, cut, rowStart, index, x.storage, k, w.storage, n, &y, n)
-            rk_sparse_forward(m, cut, n, rowStart, index, x.storage, k, w.storage, n, &y, n)
+            rk_sparse_forward(m, 0, cut, rowStart, index, values, w.storage, n, &y, n)
+            rk_sparse_forward(m, cut, n, rowStart, index, values, w.storage, n, &y, n)
             #expect(TestSupport.maxRelativeError(y, expected.storage) < 1e-5, "m=\(m) k=\(k) n=\(n) density=\(density)")
         }
     }
@@ -72,7 +74,7 @@ import Testing
             var net = start
             var sgd = SGD(learningRate: 0.05, for: net)
             let ws = Workspace(for: net, capacity: batch)
-            data.features.storage.withUnsafeBufferPointer { x in
+            data.inputs.densified().storage.withUnsafeBufferPointer { x in
                 for s in stride(from: 0, to: data.count, by: batch) {
                     for r in 0..<batch { ws.labels[r] = data.labels[s + r] }
                     net.trainStep(x.baseAddress! + s * 784, batch: batch, l1: 0.001, optimizer: &sgd, workspace: ws, using: la)

@@ -16,17 +16,17 @@ import Testing
         return c
     }
 
-    static func train(_ config: TrainingConfig, la: LinearAlgebra = .builtin()) -> (TrainingState, TrainingResult) {
+    static func train(_ config: TrainingConfig, la: LinearAlgebra = .builtin()) throws -> (TrainingState, TrainingResult) {
         let trainer = Trainer(config: config, linearAlgebra: la)
         var state = trainer.initialState(for: data)
         trainer.run(&state, data: data)
-        return (state, TrainingResult(state: state, test: data.test, trainer: trainer, wallSeconds: 0, labelledExamples: data.train.count))
+        return (state, try TrainingResult(state: state, test: data.test, trainer: trainer, wallSeconds: 0, labelledExamples: data.train.count))
     }
 
     /// Three epochs on 5,000 images reach well under 10% test error (chance is 90%) and the
     /// rectifier layers are exactly sparse.
-    @Test func rectifierNetworkLearnsAndIsSparse() {
-        let (state, result) = Self.train(Self.config())
+    @Test func rectifierNetworkLearnsAndIsSparse() throws {
+        let (state, result) = try Self.train(Self.config())
         #expect(result.testError < 0.10, "test error \(result.testError)")
         #expect(result.meanSparsity > 0.5, "sparsity \(result.meanSparsity)")
         #expect(state.history.count == 3)
@@ -48,7 +48,7 @@ import Testing
         trainer.run(&state, data: data, events: { event in
             if case .epochFinished = event { reports += 1 }
         })
-        let result = TrainingResult(state: state, test: data.test, trainer: trainer, wallSeconds: 0,
+        let result = try TrainingResult(state: state, test: data.test, trainer: trainer, wallSeconds: 0,
                                     labelledExamples: data.train.count)
         let path = TestSupport.temporaryDirectory() + "/model.safetensors"
         try state.best.save(to: path)
@@ -58,34 +58,34 @@ import Testing
         #expect(try Network.load(from: path).network.hiddenLayers.count == 1)
     }
 
-    @Test func tanhNetworkLearnsAndIsDense() {
-        let (_, result) = Self.train(Self.config(.tanh, epochs: 3))
+    @Test func tanhNetworkLearnsAndIsDense() throws {
+        let (_, result) = try Self.train(Self.config(.tanh, epochs: 3))
         #expect(result.testError < 0.15, "test error \(result.testError)")
         #expect(result.meanSparsity < 0.01)
     }
 
-    @Test func sameSeedSameRun() {
+    @Test func sameSeedSameRun() throws {
         var c = Self.config(epochs: 1)
         c.hiddenSizes = [64]
-        let (a, ra) = Self.train(c)
-        let (b, rb) = Self.train(c)
+        let (a, ra) = try Self.train(c)
+        let (b, rb) = try Self.train(c)
         #expect(a.network == b.network)
         #expect(ra.testError == rb.testError)
         c.seed = 8
-        let (other, _) = Self.train(c)
+        let (other, _) = try Self.train(c)
         #expect(other.network != a.network)
     }
 
     /// The built-in kernels sum every output element in the same order whichever thread computes
     /// it, so the thread count does not change a run (batch 1 and 10 exercise the two sparse
     /// forward kernels, batch 64 the dense products).
-    @Test(arguments: [1, 10, 64]) func threadCountDoesNotChangeTheRun(batchSize: Int) {
+    @Test(arguments: [1, 10, 64]) func threadCountDoesNotChangeTheRun(batchSize: Int) throws {
         var c = Self.config(epochs: 1)
         c.hiddenSizes = [200, 100]
         c.batchSize = batchSize
-        let (one, _) = Self.train(c, la: .builtin(threads: 1))
-        let (two, _) = Self.train(c, la: .builtin(threads: 2))
-        let (three, _) = Self.train(c, la: .builtin(threads: 3))
+        let (one, _) = try Self.train(c, la: .builtin(threads: 1))
+        let (two, _) = try Self.train(c, la: .builtin(threads: 2))
+        let (three, _) = try Self.train(c, la: .builtin(threads: 3))
         #expect(one.network == two.network)
         #expect(one.network == three.network)
     }
@@ -97,7 +97,7 @@ import Testing
         let arch = Architecture(inputSize: 784, hiddenSizes: [200, 100], classes: 10, activation: .rectifier)
         var rng = RandomSource(seed: 5)
         let start = Network(arch, rng: &rng)
-        let x = Self.data.train.features.storage, labels = Self.data.train.labels
+        let x = Self.data.train.inputs.densified().storage, labels = Self.data.train.labels
         /// Trains 60 steps; `step` runs each one with the LinearAlgebra it chooses.
         func run(_ step: ((LinearAlgebra) -> Void) -> Void) -> Network {
             var net = start
@@ -129,7 +129,7 @@ import Testing
         #expect(chosen == reference)
     }
 
-    @Test func threadChoiceOnlyForSmallBatchesOnSeveralThreads() {
+    @Test func threadChoiceOnlyForSmallBatchesOnSeveralThreads() throws {
         #expect(ThreadChoice(.builtin(threads: 1), batch: 1) == nil)
         #expect(ThreadChoice(.builtin(threads: 2), batch: ThreadChoice.maximumBatch + 1) == nil)
         #expect(ThreadChoice(.builtin(threads: 2), batch: 10) != nil)
@@ -139,23 +139,23 @@ import Testing
         guard let blas = LinearAlgebra.systemBLAS(threads: 2) else { return }
         var c = Self.config(epochs: 1)
         c.hiddenSizes = [128, 128]
-        let (_, viaBLAS) = Self.train(c, la: blas)
-        let (_, builtin) = Self.train(c, la: .builtin(threads: 2))
+        let (_, viaBLAS) = try Self.train(c, la: blas)
+        let (_, builtin) = try Self.train(c, la: .builtin(threads: 2))
         #expect(abs(viaBLAS.testError - builtin.testError) < 0.01)
     }
 
-    @Test func earlyStoppingKeepsTheBestEpoch() {
+    @Test func earlyStoppingKeepsTheBestEpoch() throws {
         var c = Self.config(epochs: 6)
         c.hiddenSizes = [64]
         c.learningRate = 0.5  // noisy on purpose, so validation error goes up and down
         c.patience = 2
-        let (state, result) = Self.train(c)
+        let (state, result) = try Self.train(c)
         #expect(state.epoch <= 6)
         #expect(state.epochsSinceBest <= 2)
         let best = state.history.min { $0.validationError < $1.validationError }!
         #expect(result.bestEpoch == best.epoch)
         #expect(result.validationError == best.validationError)
-        #expect(state.best.evaluate(Self.data.validation, using: .builtin()).errorRate == best.validationError)
+        #expect(try state.best.evaluate(Self.data.validation, using: .builtin()).errorRate == best.validationError)
     }
 
     /// Refit: a fresh start on training + validation for the chosen number of epochs, the
@@ -173,11 +173,11 @@ import Testing
         #expect(result.epochs == 2 && result.examples == 1300 && epochs.count == 2)
         #expect(epochs.allSatisfy { $0.validationError.isNaN })
         #expect(result.testError < 0.2)
-        #expect(network.evaluate(small.test, using: .builtin()).errorRate == result.testError)
+        #expect(try network.evaluate(small.test, using: .builtin()).errorRate == result.testError)
         let (again, _) = try trainer.refit(epochs: 2, learningRate: 0.05, data: small)
         #expect(again == network, "same seed, same refit")
         let merged = small.train.appending(small.validation)
         #expect(merged.count == 1300 && merged.labels.suffix(300) == small.validation.labels[...])
-        #expect(merged.features.row(1000) == small.validation.features.row(0))
+        #expect(merged.inputs.row(1000) == small.validation.inputs.row(0))
     }
 }

@@ -48,15 +48,22 @@ void rk_sgemm_dot(int isa, long m, long n, long k, float alpha, const float *a, 
 #define RK_MAX_FUSED_BATCH 256
 
 /* Lists the non-zero entries of each of the m rows of x (m x k, row stride ldx), CSR-style:
- * the column indices of row b are index[row_start[b] ..< row_start[b+1]]. row_start holds
- * m+1 entries, index must hold m*k (the branch-free loop writes a candidate for every entry).
- * Returns the number of non-zeros. */
-long rk_csr_build(long m, long k, const float *x, long ldx, int *row_start, int *index);
+ * the column indices of row b are index[row_start[b] ..< row_start[b+1]] and their values at
+ * the same positions of `values`. row_start holds m+1 entries, index and values must hold m*k
+ * (the branch-free loop writes a candidate for every entry). Returns the number of non-zeros. */
+long rk_csr_build(long m, long k, const float *x, long ldx, int *row_start, int *index, float *values);
 
-/* Y[:, n_begin..<n_end] = X * W for an X given by rk_csr_build, visiting only X's non-zero
- * entries: cost proportional to nnz(X) * (n_end - n_begin). Y is overwritten. */
+/* The same m x k matrix by columns (CSC): column i's entries are at positions
+ * col_start[i] ..< col_start[i+1] of col_rows (increasing row numbers) and col_values.
+ * col_start holds k+1 entries; col_rows and col_values hold the non-zeros. row_start may start
+ * above 0 (a slice of a larger CSR matrix). Returns the number of non-zeros. */
+long rk_csr_transpose(long m, long k, const int *row_start, const int *index, const float *values,
+                      int *col_start, int *col_rows, float *col_values);
+
+/* Y[:, n_begin..<n_end] = X * W for a CSR X (as rk_csr_build gives), visiting only X's
+ * non-zero entries: cost proportional to nnz(X) * (n_end - n_begin). Y is overwritten. */
 void rk_sparse_forward(long m, long n_begin, long n_end, const int *row_start, const int *index,
-                       const float *x, long ldx, const float *w, long ldw, float *y, long ldy);
+                       const float *values, const float *w, long ldw, float *y, long ldy);
 
 /* Back-propagation through Y = X * W fused with the SGD update, for rows i in
  * [row_begin, row_end) of W, visiting only the non-zero entries of X:
@@ -67,6 +74,13 @@ void rk_sparse_forward(long m, long n_begin, long n_end, const int *row_start, c
  * m must be at most RK_MAX_FUSED_BATCH (returns -1 otherwise, 0 on success). */
 int rk_sparse_backward(long m, long n, long row_begin, long row_end, const float *x, long ldx,
                        const float *dy, long lddy, float *w, long ldw, float *dx, long lddx, float alpha);
+
+/* The SGD update of rk_sparse_backward for an X given by columns (rk_csr_transpose), for rows
+ * i in [row_begin, row_end) of W: w[i, :] += alpha * sum over column i's entries of
+ * value * dy[row, :]. No input gradient (X is the network's input) and no batch limit; the
+ * same operations in the same order as rk_sparse_backward, so the same bits. */
+void rk_csc_update(long n, long row_begin, long row_end, const int *col_start, const int *col_rows,
+                   const float *col_values, const float *dy, long lddy, float *w, long ldw, float alpha);
 
 /* ---- a small fork-join thread pool with spinning workers (pool.c) ----
  * Parallel regions in a training step last microseconds; waking a sleeping thread costs more
@@ -93,11 +107,15 @@ int rk_sgemm_parallel(rk_pool *pool, long parts, int isa, int trans_a, int trans
 
 /* rk_sparse_forward over slabs of Y's columns. */
 void rk_sparse_forward_parallel(rk_pool *pool, long parts, long m, long n, const int *row_start, const int *index,
-                                const float *x, long ldx, const float *w, long ldw, float *y, long ldy);
+                                const float *values, const float *w, long ldw, float *y, long ldy);
 
 /* rk_sparse_backward over slabs of W's k rows (k: W's rows, the layer's inputs).
  * Returns 0, or -1 when m > RK_MAX_FUSED_BATCH. */
 int rk_sparse_backward_parallel(rk_pool *pool, long parts, long m, long n, long k, const float *x, long ldx,
                                 const float *dy, long lddy, float *w, long ldw, float *dx, long lddx, float alpha);
+
+/* rk_csc_update over slabs of W's k rows. */
+void rk_csc_update_parallel(rk_pool *pool, long parts, long n, long k, const int *col_start, const int *col_rows,
+                            const float *col_values, const float *dy, long lddy, float *w, long ldw, float alpha);
 
 #endif

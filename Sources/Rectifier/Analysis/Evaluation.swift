@@ -23,42 +23,40 @@ extension Network {
     /// Classifies every example of `data` in batches of `batchSize` and measures error, loss,
     /// exact sparsity per hidden layer and dead units. Sparsity counts exact zeros of f(z),
     /// so tanh and softplus layers are near 0 and rectifier layers show their true sparsity.
+    /// Throws a `UsageError` when the data does not fit the network (width, classes).
     public func evaluate(_ data: Dataset, batchSize: Int = 1000, using la: LinearAlgebra,
-                         workspace: Workspace? = nil) -> Evaluation {
-        precondition(data.featureCount == layers[0].inputSize, "\(data.name) has \(data.featureCount) features, the network \(layers[0].inputSize) inputs")
-        let ws = workspace ?? Workspace(for: self, capacity: min(batchSize, max(1, data.count)))
-        let batchSize = min(batchSize, ws.capacity)
+                         workspace: Workspace? = nil) throws -> Evaluation {
+        try checkFits(width: data.featureCount, classes: data.classes, name: data.name)
+        return measure(data, batchSize: batchSize, using: la, workspace: workspace)
+    }
+
+    /// `evaluate` for data already known to fit (the trainer checks once per run).
+    func measure(_ data: Dataset, batchSize: Int = 1000, using la: LinearAlgebra, workspace: Workspace? = nil) -> Evaluation {
         let hidden = layers.count - 1
         var zeros = [Int](repeating: 0, count: hidden)
         var everActive = layers.dropLast().map { [Bool](repeating: false, count: $0.outputSize) }
         var lossSum = 0.0
         var correct = 0
-        let width = data.featureCount
-        data.features.storage.withUnsafeBufferPointer { x in
-            data.labels.withUnsafeBufferPointer { y in
-                var start = 0
-                while start < data.count {
-                    let batch = min(batchSize, data.count - start)
-                    forward(x.baseAddress! + start * width, batch: batch, workspace: ws, using: la)
-                    for l in 0..<hidden {
-                        let n = layers[l].outputSize
-                        let h = ws.outputs[l].pointer
-                        everActive[l].withUnsafeMutableBufferPointer { active in
-                            for r in 0..<batch {
-                                let row = h + r * n
-                                for j in 0..<n {
-                                    if row[j] == 0 { zeros[l] += 1 } else { active[j] = true }
-                                }
+        data.labels.withUnsafeBufferPointer { y in
+            forwardAll(data.inputs, batchSize: batchSize, workspace: workspace, using: la) { range, ws in
+                let batch = range.count
+                for l in 0..<hidden {
+                    let n = layers[l].outputSize
+                    let h = ws.outputs[l].pointer
+                    everActive[l].withUnsafeMutableBufferPointer { active in
+                        for r in 0..<batch {
+                            let row = h + r * n
+                            for j in 0..<n {
+                                if row[j] == 0 { zeros[l] += 1 } else { active[j] = true }
                             }
                         }
                     }
-                    let result = SoftmaxCrossEntropy.evaluate(
-                        logits: ws.outputs[hidden].pointer, labels: y.baseAddress! + start, batch: batch,
-                        classes: layers[hidden].outputSize)
-                    lossSum += result.lossSum
-                    correct += result.correct
-                    start += batch
                 }
+                let result = SoftmaxCrossEntropy.evaluate(
+                    logits: ws.outputs[hidden].pointer, labels: y.baseAddress! + range.lowerBound, batch: batch,
+                    classes: layers[hidden].outputSize)
+                lossSum += result.lossSum
+                correct += result.correct
             }
         }
         let n = max(1, data.count)

@@ -56,35 +56,25 @@ public struct ThroughputBenchmark: Sendable {
         var net = Network(arch, rng: &rng)
         var sgd = SGD(learningRate: learningRate, for: net)
         let ws = Workspace(for: net, capacity: batch)
-        let width = data.train.featureCount
-        let input = FloatBuffer(count: batch * width)
-        var order = Array(0..<data.train.count)
-        var orderRNG = rng.derived("order")
+        let minibatch = Minibatch(capacity: batch, for: data.train)
+        var order = DataOrder(generator: rng.derived("order"))
         var threadChoice = ThreadChoice(la, batch: batch)  // as the trainer does
         let clock = ContinuousClock()
         var samples = 0
-        var position = data.train.count
         let start = clock.now
-        data.train.features.storage.withUnsafeBufferPointer { x in
-            while (clock.now - start).seconds < trainSeconds {
-                if position + batch > data.train.count {
-                    orderRNG.shuffle(&order)
-                    position = 0
-                }
-                for r in 0..<batch {
-                    let i = order[position + r]
-                    (input.pointer + r * width).update(from: x.baseAddress! + i * width, count: width)
-                    ws.labels[r] = data.train.labels[i]
-                }
-                threadChoice.runOrDirect(la) { la in
-                    _ = net.trainStep(input.pointer, batch: batch, l1: l1, optimizer: &sgd, workspace: ws, using: la)
-                }
-                position += batch
-                samples += batch
+        while (clock.now - start).seconds < trainSeconds {
+            guard let rows = order.nextBatch(size: batch) else {
+                order.beginEpoch(examples: data.train.count)
+                continue
             }
+            minibatch.gather(data.train, rows: rows)
+            threadChoice.runOrDirect(la) { la in
+                _ = net.trainStep(minibatch, l1: l1, optimizer: &sgd, workspace: ws, using: la)
+            }
+            samples += minibatch.count
         }
         let seconds = (clock.now - start).seconds
-        let sparsity = net.evaluate(data.test.slice(0..<min(1000, data.test.count)), using: la).meanSparsity
+        let sparsity = net.measure(data.test.slice(0..<min(1000, data.test.count)), using: la).meanSparsity
         let oneThread = threadChoice.flatMap { $0.rounds > 0 ? Double($0.roundsOne) / Double($0.rounds) : nil }
         return (Training(batch: batch, samplesPerSecond: Double(samples) / seconds, samples: samples, seconds: seconds,
                          hiddenSparsity: sparsity, oneThreadShare: oneThread), net)
@@ -96,18 +86,14 @@ public struct ThroughputBenchmark: Sendable {
         let batch = min(batch, test.count)
         let ws = Workspace(for: net, capacity: batch)
         let n = batch == 1 ? min(inferenceSingles, test.count) : test.count - test.count % batch
-        let width = test.featureCount
+        let timed = test.inputs.gatherRows(0..<n)
         let clock = ContinuousClock()
         var rates: [Double] = []
-        test.features.storage.withUnsafeBufferPointer { x in
-            net.forward(x.baseAddress!, batch: batch, workspace: ws, using: la)  // warm-up
-            for _ in 0..<repetitions {
-                let start = clock.now
-                for s in stride(from: 0, to: n, by: batch) {
-                    net.forward(x.baseAddress! + s * width, batch: batch, workspace: ws, using: la)
-                }
-                rates.append(Double(n) / (clock.now - start).seconds)
-            }
+        net.forwardAll(timed.gatherRows(0..<batch), batchSize: batch, workspace: ws, using: la) { _, _ in }  // warm-up
+        for _ in 0..<repetitions {
+            let start = clock.now
+            net.forwardAll(timed, batchSize: batch, workspace: ws, using: la) { _, _ in }
+            rates.append(Double(n) / (clock.now - start).seconds)
         }
         return Inference(batch: batch, path: sparse ? "sparse" : "dense", samplesPerSecond: median(rates), repetitions: rates)
     }

@@ -1,32 +1,42 @@
-/// A labelled dataset held in memory: one example per row of `features`.
+/// A labelled dataset held in memory: one example per row of `inputs`.
 public struct Dataset: Sendable, Equatable {
     /// A short name for logs (`mnist/train`).
     public var name: String
-    /// Examples, one per row.
-    public var features: Matrix
+    /// Examples, one per row, dense or sparse.
+    public var inputs: Inputs
     /// Class of each example, in 0..<classes.
     public var labels: [Int32]
     /// Number of classes.
     public var classes: Int
+    /// A name per class (`"0"`...`"9"` for digits, `"airplane"`... for CIFAR-10), or empty.
+    public var classNames: [String]
 
-    public init(name: String, features: Matrix, labels: [Int32], classes: Int) {
-        precondition(features.rows == labels.count, "one label per example")
+    /// A dataset of `inputs`; labels must be in `0..<classes`, one per example.
+    public init(name: String, inputs: Inputs, labels: [Int32], classes: Int, classNames: [String] = []) {
+        precondition(inputs.count == labels.count, "one label per example")
         precondition(labels.allSatisfy { $0 >= 0 && Int($0) < classes }, "labels must be in 0..<classes")
+        precondition(classNames.isEmpty || classNames.count == classes, "one name per class")
         self.name = name
-        self.features = features
+        self.inputs = inputs
         self.labels = labels
         self.classes = classes
+        self.classNames = classNames
+    }
+
+    /// A dataset of dense inputs.
+    public init(name: String, features: Matrix, labels: [Int32], classes: Int, classNames: [String] = []) {
+        self.init(name: name, inputs: .dense(features), labels: labels, classes: classes, classNames: classNames)
     }
 
     /// Number of examples.
     public var count: Int { labels.count }
     /// Features per example.
-    public var featureCount: Int { features.columns }
+    public var featureCount: Int { inputs.width }
 
     /// The examples at `indices`, in that order.
     public func subset<C: Collection>(_ indices: C, name: String? = nil) -> Dataset where C.Element == Int {
-        Dataset(name: name ?? self.name, features: features.gatherRows(indices),
-                labels: indices.map { labels[$0] }, classes: classes)
+        Dataset(name: name ?? self.name, inputs: inputs.gatherRows(indices),
+                labels: indices.map { labels[$0] }, classes: classes, classNames: classNames)
     }
 
     /// Examples `range`.
@@ -75,9 +85,12 @@ extension Dataset {
     /// This dataset followed by `other` (same features and classes).
     public func appending(_ other: Dataset, name: String? = nil) -> Dataset {
         precondition(featureCount == other.featureCount && classes == other.classes, "datasets do not match")
-        return Dataset(name: name ?? "\(self.name)+\(other.name)",
-                       features: Matrix(rows: count + other.count, columns: featureCount,
-                                        storage: features.storage + other.features.storage),
-                       labels: labels + other.labels, classes: classes)
+        return Dataset(name: name ?? "\(self.name)+\(other.name)", inputs: inputs.appending(other.inputs),
+                       labels: labels + other.labels, classes: classes, classNames: classNames)
+    }
+
+    /// An empty dataset of the same width and classes (e.g. "no validation set").
+    public func emptied(name: String) -> Dataset {
+        Dataset(name: name, inputs: inputs.gatherRows([]), labels: [], classes: classes, classNames: classNames)
     }
 }

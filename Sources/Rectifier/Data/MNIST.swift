@@ -10,12 +10,12 @@ public enum MNIST {
                         testImages: "t10k-images-idx3-ubyte", testLabels: "t10k-labels-idx1-ubyte")
 
     /// Loads MNIST from `directory`, keeping the last `validationSize` training images for validation.
-    public static func load(directory: String, validationSize: Int = 10_000) throws -> DataSplits {
+    public static func load(directory: String, validationSize: Int = 10_000, limit: Int = FileIO.defaultSizeLimit) throws -> DataSplits {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw FileError(directory, "no such directory (expected the four MNIST IDX files in it)")
         }
-        let (trainImages, trainLabels) = try loadPair(directory, files.trainImages, files.trainLabels)
+        let (trainImages, trainLabels) = try loadPair(directory, files.trainImages, files.trainLabels, limit: limit)
         let count = trainLabels.count
         guard validationSize >= 0, validationSize < count else {
             throw FileError(directory, "a validation set of \(validationSize) does not fit the \(count) training images")
@@ -23,7 +23,7 @@ public enum MNIST {
         let cut = count - validationSize
         let train = dataset(trainImages, trainLabels, 0..<cut, name: "mnist/train")
         let validation = dataset(trainImages, trainLabels, cut..<count, name: "mnist/validation")
-        let (testImages, testLabels) = try loadPair(directory, files.testImages, files.testLabels)
+        let (testImages, testLabels) = try loadPair(directory, files.testImages, files.testLabels, limit: limit)
         guard testImages.shape.dropFirst() == trainImages.shape.dropFirst() else {
             throw FileError(try locate(files.testImages, in: directory),
                             "test images are \(testImages.shape.dropFirst().map(String.init).joined(separator: "x")), "
@@ -53,11 +53,11 @@ public enum MNIST {
     }
 
     /// Reads and cross-checks an images file and its labels file.
-    static func loadPair(_ directory: String, _ imagesName: String, _ labelsName: String) throws -> (IDXArray, IDXArray) {
+    static func loadPair(_ directory: String, _ imagesName: String, _ labelsName: String, limit: Int) throws -> (IDXArray, IDXArray) {
         let imagesPath = try locate(imagesName, in: directory)
         let labelsPath = try locate(labelsName, in: directory)
-        let images = try IDXArray.read(imagesPath)
-        let labels = try IDXArray.read(labelsPath)
+        let images = try IDXArray.read(imagesPath, limit: limit)
+        let labels = try IDXArray.read(labelsPath, limit: limit)
         guard images.shape.count == 3 else {
             throw FileError(imagesPath, "expected images of rank 3 (count x rows x columns), found shape \(images.shape)")
         }
@@ -79,6 +79,6 @@ public enum MNIST {
         let scale: Float = 1 / 255
         let pixels = images.bytes[(range.lowerBound * d)..<(range.upperBound * d)].map { Float($0) * scale }
         return Dataset(name: name, features: Matrix(rows: range.count, columns: d, storage: pixels),
-                       labels: labels.bytes[range].map(Int32.init), classes: 10)
+                       labels: labels.bytes[range].map(Int32.init), classes: 10, classNames: (0..<10).map(String.init))
     }
 }

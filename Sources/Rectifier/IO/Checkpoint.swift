@@ -1,30 +1,34 @@
 import CZlib
 import Foundation
 
-/// A training run frozen between two steps, for `rectifier train --resume`.
+/// A training run frozen between two steps, for `rectifier train --resume` (`Run` resumes from it).
 ///
 /// File layout: the 8 bytes `RECTCKPT`, a little-endian UInt32 format version, a UInt64 payload
 /// length, the payload, and the CRC-32 of the payload. The payload is a safetensors file: the
 /// current and best parameters (`network.layers.*`, `best.layers.*`), momentum velocities
 /// (`velocity.*`), and in its metadata (`state`) everything else: configuration, data
-/// fingerprint, epoch, position, generator states, running sums, history. Any truncation,
+/// fingerprint, epoch, position, generator states, running sums, history, seconds spent. Any truncation,
 /// flipped byte, foreign file or other version is refused before anything is used.
 public struct Checkpoint: Sendable, Equatable {
     /// Current format version.
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
     static let magic = Array("RECTCKPT".utf8)
 
     public var state: TrainingState
     public var config: TrainingConfig
     public var data: DataFingerprint
-    /// Free-form facts about the run (backend, data directory, pre-training) for the resumer.
-    public var notes: [String: String]
+    /// Seconds of training (wall time) spent up to this checkpoint, in every session.
+    public var elapsedSeconds: Double
+    /// Backend and threads it ran on (`LinearAlgebra.description`).
+    public var backend: String
 
-    public init(state: TrainingState, config: TrainingConfig, data: DataFingerprint, notes: [String: String] = [:]) {
+    public init(state: TrainingState, config: TrainingConfig, data: DataFingerprint, elapsedSeconds: Double = 0,
+                backend: String = "") {
         self.state = state
         self.config = config
         self.data = data
-        self.notes = notes
+        self.elapsedSeconds = elapsedSeconds
+        self.backend = backend
     }
 
     /// What is recorded besides the tensors.
@@ -43,7 +47,8 @@ public struct Checkpoint: Sendable, Equatable {
         var history: [EpochMetrics]
         var learningRate: Float
         var learningRateReductions: Int
-        var notes: [String: String]
+        var elapsedSeconds: Double
+        var backend: String
     }
 
     /// The file's bytes.
@@ -58,9 +63,10 @@ public struct Checkpoint: Sendable, Equatable {
         }
         let record = Record(
             config: config, architecture: state.network.architecture, data: data, epoch: state.epoch, position: state.position,
-            orderGenerator: state.orderRNG, epochGenerator: state.epochRNG, running: state.running, bestEpoch: state.bestEpoch,
-            bestValidationError: state.bestValidationError, history: state.history, learningRate: state.optimizer.learningRate,
-            learningRateReductions: state.learningRateReductions, notes: notes)
+            orderGenerator: state.order.generator, epochGenerator: state.order.epochStartGenerator, running: state.running,
+            bestEpoch: state.bestEpoch, bestValidationError: state.bestValidationError, history: state.history,
+            learningRate: state.optimizer.learningRate, learningRateReductions: state.learningRateReductions,
+            elapsedSeconds: elapsedSeconds, backend: backend)
         file.metadata["state"] = String(decoding: try FileIO.jsonEncoder().encode(record), as: UTF8.self)
         return Self.frame(file.encoded())
     }
@@ -81,8 +87,8 @@ public struct Checkpoint: Sendable, Equatable {
     }
 
     /// Reads and verifies a checkpoint.
-    public static func read(_ path: String) throws -> Checkpoint {
-        try decode(try FileIO.read(path), path: path)
+    public static func read(_ path: String, limit: Int = FileIO.defaultSizeLimit) throws -> Checkpoint {
+        try decode(try FileIO.read(path, limit: limit), path: path)
     }
 
     /// Verifies and decodes checkpoint bytes; `path` names the file in errors.
@@ -113,7 +119,7 @@ public struct Checkpoint: Sendable, Equatable {
         let best = try Network(file, path: path, architecture: record.architecture, prefix: "best.")
         do { try record.config.validate() } catch { throw FileError(path, "checkpoint holds an invalid configuration (\(error))") }
         let optimizer = try decodeOptimizer(file, path: path, prefix: "", network: network, record: record)
-        guard record.epoch >= 0, record.position >= 0, record.position <= record.data.trainCount,
+        guard record.epoch >= 0, record.position >= 0, record.position <= record.data.trainCount, record.elapsedSeconds >= 0,
               record.bestEpoch >= 0, record.bestEpoch <= record.epoch, record.history.count == record.epoch else {
             throw FileError(path, "checkpoint state is inconsistent (epoch \(record.epoch), position \(record.position))")
         }
@@ -123,14 +129,16 @@ public struct Checkpoint: Sendable, Equatable {
             epochStart = .init(network: startNetwork,
                                optimizer: try decodeOptimizer(file, path: path, prefix: "epoch_start.", network: startNetwork, record: record))
         }
-        // The data order of a mid-epoch checkpoint is rebuilt by `TrainingState.restoreOrder` once
-        // the data is known to match (`data`), not here: the record's sizes are not trusted yet.
-        let state = TrainingState(network: network, optimizer: optimizer, orderRNG: record.orderGenerator, epochRNG: record.epochGenerator,
-                                  epoch: record.epoch, position: record.position, running: record.running, best: best,
+        // The data order of a mid-epoch checkpoint is rebuilt by `DataOrder.restore` once the
+        // data is known to match (`data`), not here: the record's sizes are not trusted yet.
+        let order = DataOrder(generator: record.orderGenerator, epochStartGenerator: record.epochGenerator, position: record.position)
+        let state = TrainingState(network: network, optimizer: optimizer, order: order,
+                                  epoch: record.epoch, running: record.running, best: best,
                                   bestEpoch: record.bestEpoch, bestValidationError: record.bestValidationError,
                                   history: record.history, learningRateReductions: record.learningRateReductions,
                                   epochStart: epochStart)
-        return Checkpoint(state: state, config: record.config, data: record.data, notes: record.notes)
+        return Checkpoint(state: state, config: record.config, data: record.data, elapsedSeconds: record.elapsedSeconds,
+                          backend: record.backend)
     }
 
     static func encodeVelocities(_ optimizer: SGD, into file: inout SafeTensors, prefix: String) {

@@ -3,11 +3,9 @@ import Foundation
 /// Reading whole files with a size bound, and writing them atomically.
 public enum FileIO {
     /// Default bound on any file a reader loads (and on what a gzip stream may inflate to):
-    /// 4 GiB, or `RECTIFIER_MAX_FILE_BYTES` when set.
-    public static let defaultSizeLimit: Int = {
-        if let s = environment("RECTIFIER_MAX_FILE_BYTES"), let n = Int(s), n > 0 { return n }
-        return 4 << 30
-    }()
+    /// 4 GiB. Readers take a `limit` to change it (the command-line tool passes
+    /// `RECTIFIER_MAX_FILE_BYTES`).
+    public static let defaultSizeLimit = 4 << 30
 
     /// The bytes of `path`, refusing files larger than `limit` before reading them.
     public static func read(_ path: String, limit: Int = defaultSizeLimit) throws -> [UInt8] {

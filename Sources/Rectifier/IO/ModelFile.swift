@@ -23,8 +23,8 @@ extension Network {
     }
 
     /// Loads a network written by `save`, checking every tensor against the recorded architecture.
-    public static func load(from path: String) throws -> (network: Network, metadata: [String: String]) {
-        let file = try SafeTensors.read(path)
+    public static func load(from path: String, limit: Int = FileIO.defaultSizeLimit) throws -> (network: Network, metadata: [String: String]) {
+        let file = try SafeTensors.read(path, limit: limit)
         return (try Network(file, path: path), file.metadata)
     }
 

@@ -49,33 +49,48 @@ public struct DenseLayer: Equatable, Sendable {
         self.signs = signs
     }
 
-    /// Computes `output = s ⊙ f(input · W + b)` for `batch` rows of input.
-    ///
-    /// With `scratch`, small batches are checked for zeros: when the input is sparse enough
-    /// (`la.sparsity`) only its non-zero entries are visited. `scratch` then remembers the
-    /// input's non-zero count for `backward`.
+    /// Computes `output = s ⊙ f(input · W + b)` for `batch` rows of dense input.
     public func forward(_ input: UnsafePointer<Float>, batch: Int, into output: UnsafeMutablePointer<Float>,
                         using la: LinearAlgebra, scratch: SparseScratch? = nil) {
+        forward(.dense(input), batch: batch, into: output, using: la, scratch: scratch)
+    }
+
+    /// Computes `output = s ⊙ f(input · W + b)` for `batch` rows of input.
+    ///
+    /// A sparse input visits only the weight rows of its non-zeros. A dense input, given
+    /// `scratch`, is checked for zeros in small batches: when it is sparse enough
+    /// (`la.sparsity`) only its non-zero entries are visited. `scratch` then remembers the
+    /// input's non-zero count for `backward`.
+    public func forward(_ input: BatchInput, batch: Int, into output: UnsafeMutablePointer<Float>,
+                        using la: LinearAlgebra, scratch: SparseScratch? = nil) {
         let (k, n) = (inputSize, outputSize)
-        var sparse = false
-        if let scratch {
-            scratch.inputNonZeros = -1
-            if la.sparsity.enabled && batch <= min(la.sparsity.maxBatch, scratch.capacity) {
-                let nnz = rk_csr_build(batch, k, input, k, scratch.rowStart.pointer, scratch.index.pointer)
-                scratch.inputNonZeros = nnz
-                sparse = la.sparsity.sparseForward(batch: batch, k: k, nonZeros: nnz)
-            }
-        }
         weights.storage.withUnsafeBufferPointer { w in
             let w = w.baseAddress!
-            if let scratch, sparse {
-                // One slab per thread: the forward product is short, and more slabs cost more
-                // claims than they save (measured with `rectifier bench`).
-                let parts = scratch.inputNonZeros * n >= 1 << 17 ? la.threads : 1
-                rk_sparse_forward_parallel(la.pool.handle, parts, batch, n, scratch.rowStart.pointer, scratch.index.pointer,
-                                           input, k, w, n, output, n)
-            } else {
-                la.gemm(m: batch, n: n, k: k, a: input, lda: k, b: w, ldb: n, beta: 0, c: output, ldc: n)
+            switch input {
+            case .sparse(let x):
+                precondition(x.rows == batch, "sparse batch of \(x.rows) rows, expected \(batch)")
+                rk_sparse_forward_parallel(la.pool.handle, x.nonZeros * n >= 1 << 17 ? la.threads : 1, batch, n,
+                                           x.rowStart, x.columns, x.values, w, n, output, n)
+            case .dense(let x):
+                var sparse = false
+                if let scratch {
+                    scratch.inputNonZeros = -1
+                    if la.sparsity.enabled && batch <= min(la.sparsity.maxBatch, scratch.capacity) {
+                        let nnz = rk_csr_build(batch, k, x, k, scratch.rowStart.pointer, scratch.index.pointer,
+                                               scratch.values.pointer)
+                        scratch.inputNonZeros = nnz
+                        sparse = la.sparsity.sparseForward(batch: batch, k: k, nonZeros: nnz)
+                    }
+                }
+                if let scratch, sparse {
+                    // One slab per thread: the forward product is short, and more slabs cost more
+                    // claims than they save (measured with `rectifier bench`).
+                    let parts = scratch.inputNonZeros * n >= 1 << 17 ? la.threads : 1
+                    rk_sparse_forward_parallel(la.pool.handle, parts, batch, n, scratch.rowStart.pointer, scratch.index.pointer,
+                                               scratch.values.pointer, w, n, output, n)
+                } else {
+                    la.gemm(m: batch, n: n, k: k, a: x, lda: k, b: w, ldb: n, beta: 0, c: output, ldc: n)
+                }
             }
         }
         bias.withUnsafeBufferPointer { b in
@@ -92,16 +107,18 @@ public struct DenseLayer: Equatable, Sendable {
     /// On entry `delta` holds ∂loss/∂output (`batch x outputSize`); on exit it holds ∂loss/∂z,
     /// z = input · W + b, including the L1 term `l1 * mean over the batch of Σ|output|`.
     /// When `inputGradient` is given it receives ∂loss/∂input, computed with the weights as they
-    /// were before the update. `inputZerosAreInactive` says that the layer below has zero
-    /// derivative wherever its output is zero (a rectifier), so ∂loss/∂input is only needed at
-    /// non-zero inputs; together with plain SGD and a `scratch` from `forward`, that lets the
-    /// fused sparse kernel compute the input gradient and the update in one pass over the
-    /// weight rows of the non-zero inputs.
+    /// were before the update (a sparse input is the network's input, which needs none).
+    /// `inputZerosAreInactive` says that the layer below has zero derivative wherever its
+    /// output is zero (a rectifier), so ∂loss/∂input is only needed at non-zero inputs;
+    /// together with plain SGD and a `scratch` from `forward`, that lets the fused sparse
+    /// kernel compute the input gradient and the update in one pass over the weight rows of
+    /// the non-zero inputs. A sparse input with plain SGD updates only the weight rows of its
+    /// non-zeros (`columns` holds its column form).
     public mutating func backward<O: Optimizer>(
-        input: UnsafePointer<Float>, output: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>,
+        input: BatchInput, output: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>,
         inputGradient: UnsafeMutablePointer<Float>?, batch: Int, l1: Float, layerIndex: Int,
         optimizer: inout O, using la: LinearAlgebra,
-        scratch: SparseScratch? = nil, inputZerosAreInactive: Bool = false
+        scratch: SparseScratch? = nil, columns: SparseColumns? = nil, inputZerosAreInactive: Bool = false
     ) {
         let (k, n) = (inputSize, outputSize)
         withSigns { s in
@@ -110,17 +127,27 @@ public struct DenseLayer: Equatable, Sendable {
                                                count: n, l1PerSample: l1 / Float(batch), activation: activation)
             }
         }
-        if let rate = optimizer.fusedSGDRate, let scratch, scratch.inputNonZeros >= 0,
-           inputGradient == nil || inputZerosAreInactive,
-           la.sparsity.sparseBackward(batch: batch, k: k, nonZeros: scratch.inputNonZeros) {
-            sparseBackwardAndUpdate(input: input, delta: delta, inputGradient: inputGradient, batch: batch,
-                                    rate: rate, using: la)
-            return
-        }
-        if let inputGradient {
-            weights.storage.withUnsafeBufferPointer { w in
-                la.gemm(transB: true, m: batch, n: k, k: n, a: delta, lda: n, b: w.baseAddress!, ldb: n,
-                        beta: 0, c: inputGradient, ldc: k)
+        switch input {
+        case .sparse(let x):
+            precondition(inputGradient == nil, "a sparse input is the network's input: it has no gradient")
+            if let rate = optimizer.fusedSGDRate, let columns {
+                columns.build(from: x, width: k)
+                updateRows(of: columns, delta: delta, rate: rate, batch: batch, using: la)
+                return
+            }
+        case .dense(let x):
+            if let rate = optimizer.fusedSGDRate, let scratch, scratch.inputNonZeros >= 0,
+               inputGradient == nil || inputZerosAreInactive,
+               la.sparsity.sparseBackward(batch: batch, k: k, nonZeros: scratch.inputNonZeros) {
+                sparseBackwardAndUpdate(input: x, delta: delta, inputGradient: inputGradient, batch: batch,
+                                        rate: rate, using: la)
+                return
+            }
+            if let inputGradient {
+                weights.storage.withUnsafeBufferPointer { w in
+                    la.gemm(transB: true, m: batch, n: k, k: n, a: delta, lda: n, b: w.baseAddress!, ldb: n,
+                            beta: 0, c: inputGradient, ldc: k)
+                }
             }
         }
         optimizer.update(&self, index: layerIndex, input: input, delta: UnsafePointer(delta), batch: batch, using: la)
@@ -144,6 +171,25 @@ public struct DenseLayer: Equatable, Sendable {
                                                      w.baseAddress!, n, inputGradient, k, -rate)
             precondition(status == 0, "fused sparse backward needs a batch of at most \(RK_MAX_FUSED_BATCH)")
         }
+        updateBias(delta: delta, rate: rate, batch: batch)
+    }
+
+    /// Plain SGD for a sparse input given by columns: only the weight rows of its non-zero
+    /// columns are read and updated, split between threads.
+    mutating func updateRows(of columns: SparseColumns, delta: UnsafePointer<Float>, rate: Float, batch: Int,
+                             using la: LinearAlgebra) {
+        let (k, n) = (inputSize, outputSize)
+        weights.storage.withUnsafeMutableBufferPointer { w in
+            let parts = columns.nonZeros * n >= 1 << 17 ? Self.partsPerThread * la.threads : 1
+            rk_csc_update_parallel(la.pool.handle, parts, n, k, columns.start.pointer, columns.rows.pointer,
+                                   columns.values.pointer, delta, n, w.baseAddress!, n, -rate)
+        }
+        updateBias(delta: delta, rate: rate, batch: batch)
+    }
+
+    /// b ← b - η Σ_batch delta.
+    mutating func updateBias(delta: UnsafePointer<Float>, rate: Float, batch: Int) {
+        let n = outputSize
         bias.withUnsafeMutableBufferPointer { b in
             for r in 0..<batch {
                 let row = delta + r * n
@@ -160,6 +206,7 @@ public final class SparseScratch: @unchecked Sendable {
     public let capacity: Int
     let rowStart: AlignedBuffer<Int32>
     let index: AlignedBuffer<Int32>
+    let values: FloatBuffer
     /// Non-zero entries of the last input seen by `forward`, or -1 when not counted.
     public internal(set) var inputNonZeros = -1
 
@@ -168,5 +215,35 @@ public final class SparseScratch: @unchecked Sendable {
         self.capacity = capacity
         rowStart = AlignedBuffer(count: capacity + 1)
         index = AlignedBuffer(count: capacity * inputSize)
+        values = FloatBuffer(count: capacity * inputSize)
+    }
+}
+
+/// A sparse input batch by columns (CSC): for each input, the batch rows where it is non-zero
+/// and their values. The SGD update of the first layer walks W's rows, so it needs the batch
+/// this way round; the buffers grow with the largest batch seen and are then reused.
+public final class SparseColumns: @unchecked Sendable {
+    private(set) var start: AlignedBuffer<Int32>
+    private(set) var rows: AlignedBuffer<Int32>
+    private(set) var values: FloatBuffer
+    /// Entries of the last batch built.
+    public private(set) var nonZeros = 0
+
+    /// Buffers for inputs of `width` columns.
+    public init(width: Int) {
+        start = AlignedBuffer(count: width + 1)
+        rows = AlignedBuffer(count: 0)
+        values = FloatBuffer(count: 0)
+    }
+
+    /// Fills the buffers with the columns of `batch`.
+    func build(from batch: SparseBatch, width: Int) {
+        if start.count < width + 1 { start = AlignedBuffer(count: width + 1) }
+        if batch.nonZeros > rows.count {
+            rows = AlignedBuffer(count: batch.nonZeros * 2)
+            values = FloatBuffer(count: batch.nonZeros * 2)
+        }
+        nonZeros = rk_csr_transpose(batch.rows, width, batch.rowStart, batch.columns, batch.values,
+                                    start.pointer, rows.pointer, values.pointer)
     }
 }

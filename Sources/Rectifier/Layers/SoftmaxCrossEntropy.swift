@@ -47,6 +47,25 @@ public enum SoftmaxCrossEntropy {
         return result
     }
 
+    /// Replaces `count` logits by their softmax, in place (around the maximum, so nothing
+    /// overflows; an infinite or NaN logit follows the limits of `infiniteRow`).
+    public static func softmax(_ row: UnsafeMutablePointer<Float>, count: Int) {
+        var maxLogit = row[0]
+        for j in 1..<count where row[j] > maxLogit { maxLogit = row[j] }
+        if maxLogit.isInfinite || (0..<count).contains(where: { row[$0].isNaN }) {
+            let nan = (0..<count).contains { row[$0].isNaN }
+            let winners = Float((0..<count).filter { row[$0] == maxLogit }.count)
+            for j in 0..<count { row[j] = nan ? .nan : (row[j] == maxLogit ? 1 / winners : 0) }
+            return
+        }
+        var sum: Float = 0
+        for j in 0..<count {
+            row[j] = expf(row[j] - maxLogit)
+            sum += row[j]
+        }
+        for j in 0..<count { row[j] /= sum }
+    }
+
     /// A row whose largest logit is ±infinity (or NaN): the softmax limit puts all probability
     /// evenly on the +∞ logits (on every class when all are -∞); NaN stays NaN so that the
     /// trainer notices.

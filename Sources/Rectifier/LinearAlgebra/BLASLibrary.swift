@@ -62,6 +62,13 @@ public struct BLASLibrary: Sendable {
     /// Asks the library to use `count` threads (OpenBLAS only; others ignore it).
     public func setThreads(_ count: Int) { setThreads?(Int32(count)) }
 
+    /// Sets the thread count to `count` unless the library already uses it (asking costs
+    /// little, but setting it anew can restart OpenBLAS's threads).
+    func useThreads(_ count: Int) {
+        guard let getThreads, let setThreads, Int(getThreads()) != count else { return }
+        setThreads(Int32(count))
+    }
+
     /// Row-major `C = alpha * op(A) * op(B) + beta * C` through `cblas_sgemm`.
     func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
               a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,

@@ -8,9 +8,9 @@ import Darwin
 /// Where matrix products run: a system BLAS loaded at run time, or the built-in kernel.
 ///
 /// A `LinearAlgebra` value is passed to everything that multiplies matrices; there is no global
-/// switch. `LinearAlgebra.automatic` picks the faster backend for the CPU (see there); the
-/// environment variable `RECTIFIER_GEMM=builtin` or `=blas` overrides it. `RECTIFIER_THREADS=n` sets
-/// the thread count (default: all cores); `RECTIFIER_SPARSE=off` disables the sparse kernels.
+/// switch, and the library reads no environment variable: `LinearAlgebra.automatic` picks the
+/// faster backend for the CPU (see there), and the command-line tool turns `RECTIFIER_GEMM`,
+/// `RECTIFIER_THREADS`, `RECTIFIER_SPARSE` and `RECTIFIER_THREAD_CHOICE` into these values.
 public struct LinearAlgebra: Sendable, CustomStringConvertible {
     /// A GEMM implementation.
     public enum Backend: String, Sendable, Codable, CaseIterable {
@@ -53,6 +53,9 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
     public let threads: Int
     /// When layers use the sparse kernels instead of dense products.
     public var sparsity: SparsityPolicy = .automatic
+    /// Whether small-minibatch training may move its steps to one thread while that measures
+    /// faster (`ThreadChoice`); false keeps every step on all `threads`.
+    public var threadChoice = true
     /// Threads for the built-in kernels' parallel regions.
     public let pool: ThreadPool
     /// Smallest dimension of a product sent to BLAS (see `defaultBLASMinimumDimension`).
@@ -67,15 +70,21 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
         self.threads = max(1, threads)
         self.blas = blas
         pool = ThreadPool.shared(threads: self.threads)
-        if environment("RECTIFIER_SPARSE")?.lowercased() == "off" { sparsity = .never }
     }
 
-    /// The same backend and kernels on `threads` threads. BLAS's own thread count is left as it is
-    /// (it is a process-wide setting of the library).
+    /// The same backend and kernels on `threads` threads.
     public func with(threads: Int) -> LinearAlgebra {
         var copy = LinearAlgebra(backend: backend, threads: threads, blas: blas, blasMinimumDimension: blasMinimumDimension,
                                  instructionSet: instructionSet)
         copy.sparsity = sparsity
+        copy.threadChoice = threadChoice
+        return copy
+    }
+
+    /// The same backend, with (true) or without ThreadChoice for small-minibatch training.
+    public func with(threadChoice: Bool) -> LinearAlgebra {
+        var copy = self
+        copy.threadChoice = threadChoice
         return copy
     }
 
@@ -104,37 +113,30 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
 
     /// The system BLAS on `threads` threads, or nil when none is installed. Products with a
     /// dimension below `minimumDimension` use the built-in kernel (0: everything goes to BLAS).
+    /// Each product sets the library's thread count to this value's `threads` first (OpenBLAS
+    /// keeps one count for the whole process), so values on different thread counts do not
+    /// change each other.
     public static func systemBLAS(threads: Int = LinearAlgebra.defaultThreads,
                                   minimumDimension: Int = defaultBLASMinimumDimension) -> LinearAlgebra? {
         guard let lib = BLASLibrary.system else { return nil }
-        lib.setThreads(threads)
         return LinearAlgebra(backend: .blas, threads: threads, blas: lib, blasMinimumDimension: minimumDimension)
     }
 
     /// The built-in kernel when the CPU runs its AVX-512 micro-kernel (1.7-2 times the GFLOP/s of
     /// OpenBLAS's AVX2 kernels, and on par with an AVX-512 OpenBLAS, on the Zen 5 machine of
     /// README "Performance"), else the system BLAS when installed, else the built-in kernel.
-    /// `RECTIFIER_GEMM=builtin` or `RECTIFIER_GEMM=blas` overrides the choice (`blas` falls back
-    /// to the built-in kernel when no BLAS is installed). The choice is fixed by the machine, never by a
-    /// timing, so a seed gives the same result on every run.
+    /// The choice is fixed by the machine, never by a timing, so a seed gives the same result on
+    /// every run.
     public static var automatic: LinearAlgebra { automatic(threads: defaultThreads) }
 
     /// `automatic` on `threads` threads.
     public static func automatic(threads: Int) -> LinearAlgebra {
-        switch environment("RECTIFIER_GEMM")?.lowercased() {
-        case Backend.builtin.rawValue?: return builtin(threads: threads)
-        case Backend.blas.rawValue?: return systemBLAS(threads: threads) ?? builtin(threads: threads)
-        default:
-            if InstructionSet.best >= .avx512 { return builtin(threads: threads) }
-            return systemBLAS(threads: threads) ?? builtin(threads: threads)
-        }
+        if InstructionSet.best >= .avx512 { return builtin(threads: threads) }
+        return systemBLAS(threads: threads) ?? builtin(threads: threads)
     }
 
-    /// `RECTIFIER_THREADS` if set to a positive number, else the number of active cores.
-    public static var defaultThreads: Int {
-        if let s = environment("RECTIFIER_THREADS"), let n = Int(s), n > 0 { return n }
-        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-    }
+    /// The number of active cores.
+    public static var defaultThreads: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
     /// One line for logs: backend, library and threads.
     public var description: String {
@@ -154,6 +156,7 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
                      beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
         if m == 0 || n == 0 { return }
         if let blas, backend == .blas, min(m, n, k) >= blasMinimumDimension {
+            blas.useThreads(threads)
             blas.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
                       b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
@@ -182,8 +185,4 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
             }
         }
     }
-}
-
-func environment(_ name: String) -> String? {
-    getenv(name).map { String(cString: $0) }
 }

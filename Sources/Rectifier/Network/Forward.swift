@@ -1,13 +1,19 @@
 /// Forward and backward passes of a whole network over a batch, and one SGD step.
 extension Network {
-    /// Runs `batch` rows of `input` through every layer, leaving each layer's output in
+    /// Runs `batch` rows of dense `input` through every layer, leaving each layer's output in
     /// `workspace.outputs` (the logits in the last one).
     public func forward(_ input: UnsafePointer<Float>, batch: Int, workspace: Workspace, using la: LinearAlgebra) {
+        forward(.dense(input), batch: batch, workspace: workspace, using: la)
+    }
+
+    /// Runs a batch through every layer, leaving each layer's output in `workspace.outputs`
+    /// (the logits in the last one). A sparse batch goes to the first layer as it is.
+    public func forward(_ input: BatchInput, batch: Int, workspace: Workspace, using la: LinearAlgebra) {
         precondition(batch <= workspace.capacity, "batch larger than the workspace")
         var x = input
         for (l, layer) in layers.enumerated() {
             layer.forward(x, batch: batch, into: workspace.outputs[l].pointer, using: la, scratch: workspace.sparse[l])
-            x = UnsafePointer(workspace.outputs[l].pointer)
+            x = .dense(UnsafePointer(workspace.outputs[l].pointer))
         }
     }
 
@@ -44,15 +50,34 @@ extension Network {
         l1 == 0 ? 0 : Double(l1) * activationMagnitude(batch: batch, workspace: workspace)
     }
 
-    /// Forward pass, softmax-NLL loss, back-propagation and update for one batch. The labels
-    /// are read from `workspace.labels`. The loss minimised is mean NLL + `l1Penalty`.
+    /// Forward pass, softmax-NLL loss, back-propagation and update for one batch of dense
+    /// input. The labels are read from `workspace.labels`. The loss minimised is mean NLL +
+    /// `l1Penalty`.
     @discardableResult
     public mutating func trainStep<O: Optimizer>(
         _ input: UnsafePointer<Float>, batch: Int, l1: Float, optimizer: inout O,
         workspace: Workspace, using la: LinearAlgebra
     ) -> StepResult {
-        let labels = workspace.labels.baseAddress!
-        return trainStep(input, batch: batch, l1: l1, optimizer: &optimizer, workspace: workspace, using: la) {
+        trainStep(.dense(input), labels: workspace.labels.baseAddress!, batch: batch, l1: l1, optimizer: &optimizer,
+                  workspace: workspace, using: la)
+    }
+
+    /// One SGD step on the examples gathered in `minibatch`.
+    @discardableResult
+    public mutating func trainStep<O: Optimizer>(
+        _ minibatch: Minibatch, l1: Float, optimizer: inout O, workspace: Workspace, using la: LinearAlgebra
+    ) -> StepResult {
+        trainStep(minibatch.input, labels: minibatch.labels.pointer, batch: minibatch.count, l1: l1, optimizer: &optimizer,
+                  workspace: workspace, using: la)
+    }
+
+    /// Forward pass, softmax-NLL loss against `labels`, back-propagation and update.
+    @discardableResult
+    public mutating func trainStep<O: Optimizer>(
+        _ input: BatchInput, labels: UnsafePointer<Int32>, batch: Int, l1: Float, optimizer: inout O,
+        workspace: Workspace, using la: LinearAlgebra
+    ) -> StepResult {
+        trainStep(input, batch: batch, l1: l1, optimizer: &optimizer, workspace: workspace, using: la) {
             output, width, gradient in
             let r = SoftmaxCrossEntropy.evaluate(logits: output, labels: labels, batch: batch, classes: width, gradient: gradient)
             return (r.lossSum, r.correct)
@@ -64,7 +89,7 @@ extension Network {
     /// correct rows, or 0) and writes ∂(mean loss)/∂output into `gradient`.
     @discardableResult
     public mutating func trainStep<O: Optimizer>(
-        _ input: UnsafePointer<Float>, batch: Int, l1: Float, optimizer: inout O,
+        _ input: BatchInput, batch: Int, l1: Float, optimizer: inout O,
         workspace: Workspace, using la: LinearAlgebra,
         loss: (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>) -> (Double, Int)
     ) -> StepResult {
@@ -73,12 +98,13 @@ extension Network {
         let (lossSum, correct) = loss(workspace.outputs[top].pointer, layers[top].outputSize, workspace.deltas[top].pointer)
         let magnitude = activationMagnitude(batch: batch, workspace: workspace)
         for l in stride(from: top, through: 0, by: -1) {
-            let input = l == 0 ? input : UnsafePointer(workspace.outputs[l - 1].pointer)
+            let below: BatchInput = l == 0 ? input : .dense(UnsafePointer(workspace.outputs[l - 1].pointer))
             layers[l].backward(
-                input: input, output: workspace.outputs[l].pointer, delta: workspace.deltas[l].pointer,
+                input: below, output: workspace.outputs[l].pointer, delta: workspace.deltas[l].pointer,
                 inputGradient: l == 0 ? nil : workspace.deltas[l - 1].pointer, batch: batch,
                 l1: l == top ? 0 : l1, layerIndex: l, optimizer: &optimizer, using: la,
-                scratch: workspace.sparse[l], inputZerosAreInactive: l > 0 && layers[l - 1].activation == .rectifier)
+                scratch: workspace.sparse[l], columns: l == 0 ? workspace.inputColumns : nil,
+                inputZerosAreInactive: l > 0 && layers[l - 1].activation == .rectifier)
         }
         return StepResult(lossSum: lossSum, penalty: Double(l1) * magnitude, correct: correct, activationMagnitude: magnitude)
     }

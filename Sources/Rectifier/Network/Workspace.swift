@@ -14,6 +14,8 @@ public struct Workspace {
     private let labelStorage: AlignedBuffer<Int32>
     /// Per layer: buffers for the sparse kernels (small batches only, else nil).
     public let sparse: [SparseScratch?]
+    /// The first layer's input by columns, for the SGD update from sparse inputs.
+    public let inputColumns: SparseColumns
 
     /// Largest batch for which workspaces carry sparse-kernel buffers.
     public static let sparseCapacityLimit = Int(RK_MAX_FUSED_BATCH)
@@ -29,5 +31,6 @@ public struct Workspace {
         sparse = network.layers.map {
             capacity <= Self.sparseCapacityLimit ? SparseScratch(capacity: capacity, inputSize: $0.inputSize) : nil
         }
+        inputColumns = SparseColumns(width: 0)
     }
 }

@@ -50,7 +50,7 @@ public struct DenoisingAutoencoder: Sendable, Equatable {
         targets.apply(input, into: buffers.targets.pointer, count: batch * width)
         let strategy = self.strategy
         let t = UnsafePointer(buffers.targets.pointer)
-        let step = network.trainStep(buffers.corrupted.pointer, batch: batch, l1: l1, optimizer: &optimizer,
+        let step = network.trainStep(.dense(buffers.corrupted.pointer), batch: batch, l1: l1, optimizer: &optimizer,
                                      workspace: buffers.workspace, using: la) { y, width, gradient in
             (strategy.evaluate(y, targets: t, batch: batch, width: width, gradient: gradient), 0)
         }
@@ -59,28 +59,23 @@ public struct DenoisingAutoencoder: Sendable, Equatable {
 
     /// Mean reconstruction cost of the clean (uncorrupted) examples, and the mean exact sparsity
     /// of their codes.
-    public func reconstructionError(_ data: Matrix, using la: LinearAlgebra, batchSize: Int = 1000) -> (cost: Double, sparsity: Double) {
-        guard data.rows > 0 else { return (0, 0) }
-        let capacity = min(batchSize, data.rows)
-        let ws = Workspace(for: network, capacity: capacity)
-        let targetBuffer = FloatBuffer(count: capacity * data.columns)
+    public func reconstructionError(_ data: Inputs, using la: LinearAlgebra, batchSize: Int = 1000) -> (cost: Double, sparsity: Double) {
+        guard data.count > 0, case .dense(let x) = data else { return (0, 0) }
+        let width = x.columns
+        let targetBuffer = FloatBuffer(count: min(batchSize, x.rows) * width)
         var total = 0.0
         var zeros = 0
-        data.storage.withUnsafeBufferPointer { x in
-            var start = 0
-            while start < data.rows {
-                let batch = min(capacity, data.rows - start)
-                let input = x.baseAddress! + start * data.columns
-                network.forward(input, batch: batch, workspace: ws, using: la)
-                targets.apply(input, into: targetBuffer.pointer, count: batch * data.columns)
+        x.storage.withUnsafeBufferPointer { x in
+            network.forwardAll(data, batchSize: batchSize, using: la) { range, ws in
+                let batch = range.count
+                targets.apply(x.baseAddress! + range.lowerBound * width, into: targetBuffer.pointer, count: batch * width)
                 total += strategy.evaluate(ws.outputs[1].pointer, targets: targetBuffer.pointer, batch: batch,
-                                           width: data.columns, gradient: nil)
+                                           width: width, gradient: nil)
                 let h = ws.outputs[0].pointer
                 for i in 0..<(batch * encoder.outputSize) where h[i] == 0 { zeros += 1 }
-                start += batch
             }
         }
-        return (total / Double(data.rows), Double(zeros) / Double(data.rows * encoder.outputSize))
+        return (total / Double(x.rows), Double(zeros) / Double(x.rows * encoder.outputSize))
     }
 }
 

@@ -29,8 +29,13 @@ extension PretrainedStack {
     }
 
     /// Reads a stack written by `save`.
-    public static func load(from path: String) throws -> PretrainedStack {
-        let file = try SafeTensors.read(path)
+    public static func load(from path: String, limit: Int = FileIO.defaultSizeLimit) throws -> PretrainedStack {
+        try read(from: path, limit: limit).stack
+    }
+
+    /// Reads a stack written by `save`, and the metadata saved with it.
+    public static func read(from path: String, limit: Int = FileIO.defaultSizeLimit) throws -> (stack: PretrainedStack, metadata: [String: String]) {
+        let file = try SafeTensors.read(path, limit: limit)
         guard file.metadata["format"] == "rectifier-stack", let json = file.metadata["stack"],
               let shape = try? FileIO.jsonDecoder().decode(Shape.self, from: Data(json.utf8)), !shape.hiddenSizes.isEmpty else {
             throw FileError(path, "not a pre-trained stack (written by `rectifier pretrain`)")
@@ -40,6 +45,6 @@ extension PretrainedStack {
         let reports = file.metadata["reports"].flatMap {
             try? FileIO.jsonDecoder().decode([PretrainedLayerReport].self, from: Data($0.utf8))
         } ?? []
-        return PretrainedStack(layers: layers, reports: reports)
+        return (PretrainedStack(layers: layers, reports: reports), file.metadata)
     }
 }

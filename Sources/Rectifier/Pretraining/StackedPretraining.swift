@@ -32,32 +32,41 @@ public struct StackedPretraining: Sendable {
 
     /// Pre-trains every layer on the inputs of `train` (labels unused), choosing learning rates
     /// and reporting by the inputs of `validation`. `events` receives each epoch, `progress`
-    /// about ten reports a second. Throws `CancellationError` when `shouldStop` (checked
-    /// between steps) turns true.
-    public func run(train: Matrix, validation: Matrix, shouldStop: () -> Bool = { false },
+    /// about ten reports a second, `layerFinished` the stack after each layer (to save it: a
+    /// run given it back as `resuming` goes on with the next layer and gives the same stack).
+    /// Throws `CancellationError` when `shouldStop` (checked between steps) turns true.
+    public func run(train: Inputs, validation: Inputs, resuming done: PretrainedStack? = nil,
+                    shouldStop: () -> Bool = { false },
                     progress: Progress = { _, _, _, _, _, _ in },
-                    events: (PretrainingEpoch) -> Void = { _ in }) throws -> PretrainedStack {
+                    events: (PretrainingEpoch) -> Void = { _ in },
+                    layerFinished: (PretrainedStack) throws -> Void = { _ in }) throws -> PretrainedStack {
+        guard !train.isSparse else {
+            throw UsageError("pre-training on sparse inputs is not supported yet: give the inputs densely")
+        }
         let la = linearAlgebra
-        var stack: [DenseLayer] = []
-        var reports: [PretrainedLayerReport] = []
+        var stack = done?.layers ?? []
+        var reports = done?.reports ?? []
+        precondition(stack.count <= config.hiddenSizes.count && reports.count == stack.count, "the stack to resume does not fit the configuration")
         let root = RandomSource(seed: config.seed)
         let strategy = config.resolvedStrategy
-        for (i, width) in config.hiddenSizes.enumerated() {
+        for (i, width) in config.hiddenSizes.enumerated() where i >= stack.count {
             let start = ContinuousClock.now
             // Clean codes of the layers below (the raw inputs for the first layer).
             var codesTrain = Self.codes(of: stack, train, using: la)
             var codesValid = Self.codes(of: stack, validation, using: la)
             let below = stack.last?.activation
             // Cross-entropy needs targets in [0, 1]: divide unbounded codes by their maximum.
-            var scale = [Float](repeating: 1, count: codesTrain.columns)
-            if strategy.needsUnitInterval, let below, below != .tanh, below != .sigmoid {
-                scale = Self.maxima(codesTrain, perUnit: config.scaling == .unitMax)
-                Self.divideColumns(&codesTrain, by: scale)
-                Self.divideColumns(&codesValid, by: scale)
+            var scale = [Float](repeating: 1, count: codesTrain.width)
+            if strategy.needsUnitInterval, let below, below != .tanh, below != .sigmoid,
+               case .dense(var t) = codesTrain, case .dense(var v) = codesValid {
+                scale = Self.maxima(t, perUnit: config.scaling == .unitMax)
+                Self.divideColumns(&t, by: scale)
+                Self.divideColumns(&v, by: scale)
+                (codesTrain, codesValid) = (.dense(t), .dense(v))
             }
             var initRNG = root.derived("layer\(i)/init")
             let fresh = DenoisingAutoencoder(
-                inputSize: codesTrain.columns, hiddenSize: width, activation: config.activation, signTrick: config.signTrick,
+                inputSize: codesTrain.width, hiddenSize: width, activation: config.activation, signTrick: config.signTrick,
                 corruption: config.corruption, strategy: strategy,
                 targets: TargetMap.choose(inputActivation: below, strategy: strategy), rng: &initRNG)
             var candidates: [PretrainedLayerReport.Candidate] = []
@@ -96,6 +105,7 @@ public struct StackedPretraining: Sendable {
                 layer: i + 1, learningRate: run.rate, candidates: candidates,
                 finalValidationReconstruction: run.history.last?.validationReconstruction ?? .nan,
                 inputScale: scale.allSatisfy { $0 == 1 } ? [] : scale, seconds: (ContinuousClock.now - start).seconds))
+            try layerFinished(PretrainedStack(layers: stack, reports: reports))
         }
         return PretrainedStack(layers: stack, reports: reports)
     }
@@ -105,59 +115,47 @@ public struct StackedPretraining: Sendable {
         var dae: DenoisingAutoencoder
         let rate: Float
         var noise: RandomSource
-        var order: RandomSource
+        var order: DataOrder
         var history: [PretrainingEpoch] = []
 
         init(dae: DenoisingAutoencoder, rate: Float, seed: RandomSource) {
             self.dae = dae
             self.rate = rate
             noise = seed.derived("noise")
-            order = seed.derived("order")
+            order = DataOrder(generator: seed.derived("order"))
         }
 
-        mutating func epoch(layer: Int, train: Matrix, validation: Matrix, config: PretrainingConfig,
+        mutating func epoch(layer: Int, train: Inputs, validation: Inputs, config: PretrainingConfig,
                             using la: LinearAlgebra, shouldStop: () -> Bool, progress: Progress) throws -> PretrainingEpoch {
-            let batchSize = min(config.batchSize, train.rows)
+            let batchSize = min(config.batchSize, train.count)
             let buffers = DenoisingAutoencoder.StepBuffers(for: dae, capacity: batchSize)
             var sgd = SGD(learningRate: rate, for: dae.network)
-            let input = FloatBuffer(count: batchSize * train.columns)
+            let minibatch = Minibatch(capacity: batchSize, for: train)
             var threadChoice = ThreadChoice(la, batch: batchSize)
-            var indices = Array(0..<train.rows)
-            order.shuffle(&indices)
             let clock = ContinuousClock()
             let start = clock.now
             var lastReport = start
             var total = 0.0
-            var stopped = false
-            train.storage.withUnsafeBufferPointer { x in
-                var position = 0
-                while position < train.rows {
-                    if shouldStop() {
-                        stopped = true
-                        return
-                    }
-                    let batch = min(batchSize, train.rows - position)
-                    for r in 0..<batch {
-                        (input.pointer + r * train.columns).update(from: x.baseAddress! + indices[position + r] * train.columns,
-                                                                   count: train.columns)
-                    }
-                    total += threadChoice.runOrDirect(la) { la in
-                        dae.trainStep(input.pointer, batch: batch, l1: config.l1, optimizer: &sgd, buffers: buffers,
-                                      noise: &noise, using: la).cost
-                    }
-                    position += batch
-                    if clock.now - lastReport > .milliseconds(100) {
-                        lastReport = clock.now
-                        progress(layer, history.count + 1, position, train.rows,
-                                 Double(position) / (clock.now - start).seconds, total / Double(position))
-                    }
+            order.beginEpoch(examples: train.count)
+            while let rows = order.nextBatch(size: batchSize) {
+                if shouldStop() { throw CancellationError() }
+                minibatch.gather(train, rows: rows)
+                guard case .dense(let input) = minibatch.input else { preconditionFailure("dense inputs only") }
+                total += threadChoice.runOrDirect(la) { la in
+                    dae.trainStep(input, batch: minibatch.count, l1: config.l1, optimizer: &sgd, buffers: buffers,
+                                  noise: &noise, using: la).cost
+                }
+                if clock.now - lastReport > .milliseconds(100) {
+                    lastReport = clock.now
+                    progress(layer, history.count + 1, order.position, train.count,
+                             Double(order.position) / (clock.now - start).seconds, total / Double(order.position))
                 }
             }
-            if stopped { throw CancellationError() }
+            order.endEpoch()
             let seconds = (clock.now - start).seconds
             let (cost, sparsity) = dae.reconstructionError(validation, using: la)
             let e = PretrainingEpoch(layer: layer, epoch: history.count + 1, learningRate: rate,
-                                     trainReconstruction: total / Double(train.rows), validationReconstruction: cost,
+                                     trainReconstruction: total / Double(train.count), validationReconstruction: cost,
                                      validationSparsity: sparsity, trainSeconds: seconds)
             history.append(e)
             return e
@@ -165,25 +163,9 @@ public struct StackedPretraining: Sendable {
     }
 
     /// Outputs of `layers` applied in turn to every row of `x` (x itself when empty).
-    static func codes(of layers: [DenseLayer], _ x: Matrix, using la: LinearAlgebra) -> Matrix {
-        guard !layers.isEmpty, x.rows > 0 else { return x }
-        let net = Network(layers: layers)
-        let capacity = min(1000, x.rows)
-        let ws = Workspace(for: net, capacity: capacity)
-        let width = layers.last!.outputSize
-        var out = Matrix(rows: x.rows, columns: width)
-        x.storage.withUnsafeBufferPointer { xp in
-            out.storage.withUnsafeMutableBufferPointer { op in
-                var start = 0
-                while start < x.rows {
-                    let batch = min(capacity, x.rows - start)
-                    net.forward(xp.baseAddress! + start * x.columns, batch: batch, workspace: ws, using: la)
-                    (op.baseAddress! + start * width).update(from: ws.outputs[layers.count - 1].pointer, count: batch * width)
-                    start += batch
-                }
-            }
-        }
-        return out
+    static func codes(of layers: [DenseLayer], _ x: Inputs, using la: LinearAlgebra) -> Inputs {
+        guard !layers.isEmpty, x.count > 0 else { return x }
+        return .dense(Network(layers: layers).outputs(of: layers.count - 1, for: x, using: la))
     }
 
     /// Largest |value| of each column (perUnit) or of the whole matrix, never below a tiny

@@ -6,7 +6,7 @@
 public protocol Optimizer {
     /// Applies (or records) the gradient of layer `index`: input is `batch x layer.inputSize`,
     /// delta (∂loss/∂z) is `batch x layer.outputSize`.
-    mutating func update(_ layer: inout DenseLayer, index: Int, input: UnsafePointer<Float>,
+    mutating func update(_ layer: inout DenseLayer, index: Int, input: BatchInput,
                          delta: UnsafePointer<Float>, batch: Int, using la: LinearAlgebra)
 
     /// η when the update is exactly W ← W - η ∇W (plain SGD), so that layers may apply it
@@ -47,14 +47,13 @@ public struct SGD: Optimizer, Sendable, Equatable {
         biasVelocity = layers.map { [Float](repeating: 0, count: $0.outputSize) }
     }
 
-    public mutating func update(_ layer: inout DenseLayer, index: Int, input: UnsafePointer<Float>,
+    public mutating func update(_ layer: inout DenseLayer, index: Int, input: BatchInput,
                                 delta: UnsafePointer<Float>, batch: Int, using la: LinearAlgebra) {
         let (m, n) = (layer.inputSize, layer.outputSize)
         let eta = learningRate
         if momentum == 0 {
             layer.weights.storage.withUnsafeMutableBufferPointer { w in
-                la.gemm(transA: true, m: m, n: n, k: batch, alpha: -eta, a: input, lda: m, b: delta, ldb: n,
-                        beta: 1, c: w.baseAddress!, ldc: n)
+                la.gemmTransposedInput(input, batch: batch, m: m, n: n, alpha: -eta, d: delta, beta: 1, c: w.baseAddress!)
             }
             layer.bias.withUnsafeMutableBufferPointer { b in
                 for r in 0..<batch {
@@ -66,8 +65,7 @@ public struct SGD: Optimizer, Sendable, Equatable {
         }
         let mu = momentum
         weightVelocity[index].storage.withUnsafeMutableBufferPointer { v in
-            la.gemm(transA: true, m: m, n: n, k: batch, alpha: -eta, a: input, lda: m, b: delta, ldb: n,
-                    beta: mu, c: v.baseAddress!, ldc: n)
+            la.gemmTransposedInput(input, batch: batch, m: m, n: n, alpha: -eta, d: delta, beta: mu, c: v.baseAddress!)
             layer.weights.storage.withUnsafeMutableBufferPointer { w in
                 for i in 0..<w.count { w[i] += v[i] }
             }
@@ -99,12 +97,11 @@ public struct GradientRecorder: Optimizer, Sendable {
         biasGradients = network.layers.map { [Float](repeating: 0, count: $0.outputSize) }
     }
 
-    public mutating func update(_ layer: inout DenseLayer, index: Int, input: UnsafePointer<Float>,
+    public mutating func update(_ layer: inout DenseLayer, index: Int, input: BatchInput,
                                 delta: UnsafePointer<Float>, batch: Int, using la: LinearAlgebra) {
         let (m, n) = (layer.inputSize, layer.outputSize)
         weightGradients[index].storage.withUnsafeMutableBufferPointer { g in
-            la.gemm(transA: true, m: m, n: n, k: batch, a: input, lda: m, b: delta, ldb: n,
-                    beta: 0, c: g.baseAddress!, ldc: n)
+            la.gemmTransposedInput(input, batch: batch, m: m, n: n, alpha: 1, d: delta, beta: 0, c: g.baseAddress!)
         }
         biasGradients[index] = (0..<n).map { j in (0..<batch).reduce(Float(0)) { $0 + delta[$1 * n + j] } }
     }

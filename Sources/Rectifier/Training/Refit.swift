@@ -31,8 +31,7 @@ extension Trainer {
         config.learningRate = learningRate
         config.onDivergence = .stop
         let merged = DataSplits(train: data.train.appending(data.validation, name: data.train.name + "+validation"),
-                                validation: Dataset(name: "none", features: Matrix(rows: 0, columns: data.train.featureCount),
-                                                    labels: [], classes: data.train.classes),
+                                validation: data.train.emptied(name: "none"),
                                 test: data.test)
         let trainer = Trainer(config: config, linearAlgebra: linearAlgebra)
         var state = trainer.initialState(for: merged, network: initial)
@@ -41,7 +40,7 @@ extension Trainer {
         case .stopped: throw CancellationError()
         case .diverged(let d): throw d
         }
-        let eval = state.network.evaluate(data.test, batchSize: config.evaluationBatchSize, using: linearAlgebra)
+        let eval = try state.network.evaluate(data.test, batchSize: config.evaluationBatchSize, using: linearAlgebra)
         return (state.network, RefitResult(
             epochs: state.epoch, examples: merged.train.count, learningRate: learningRate, testError: eval.errorRate,
             testLoss: eval.meanLoss, sparsityPerLayer: eval.sparsityPerLayer, meanSparsity: eval.meanSparsity,

@@ -37,11 +37,11 @@ public struct ThreadChoice {
     public static let maximumBatch = 32
 
     /// A chooser for `batch`-sized steps on `la`, or nil when there is nothing to choose (one
-    /// thread, or a batch above `maximumBatch` or `la`'s BLAS threshold) or when the environment
-    /// variable `RECTIFIER_THREAD_CHOICE=off` asks for all threads on every step.
+    /// thread, or a batch above `maximumBatch` or `la`'s BLAS threshold) or when `la.threadChoice`
+    /// is off (all threads on every step).
     public init?(_ la: LinearAlgebra, batch: Int, warmUpSteps: Int = 8, probe: Duration = .milliseconds(25),
                  exploit: Duration = .seconds(2)) {
-        guard environment("RECTIFIER_THREAD_CHOICE")?.lowercased() != "off", la.threads > 1,
+        guard la.threadChoice, la.threads > 1,
               batch <= Self.maximumBatch, batch < la.blasMinimumDimension || la.backend == .builtin
         else { return nil }
         all = la

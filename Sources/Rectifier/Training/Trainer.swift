@@ -5,16 +5,10 @@ public struct TrainingState: Sendable, Equatable {
     public var network: Network
     /// Optimizer, with its learning rate and velocities.
     public var optimizer: SGD
-    /// Generator of the data order, as it is after the current epoch's shuffle.
-    public var orderRNG: RandomSource
-    /// The same generator before the current epoch's shuffle (restores `order` on resume).
-    public var epochRNG: RandomSource
+    /// The order of the examples, and how far the current epoch has got.
+    public var order: DataOrder
     /// Completed epochs.
     public var epoch: Int = 0
-    /// Example order of the current epoch (empty between epochs).
-    public var order: [Int] = []
-    /// Examples of the current epoch already used.
-    public var position: Int = 0
     /// Running sums over the current epoch.
     public var running = RunningTotals()
     /// Parameters at the best validation error so far.
@@ -49,19 +43,8 @@ public struct TrainingState: Sendable, Equatable {
     /// Epochs since the best one.
     public var epochsSinceBest: Int { epoch - bestEpoch }
 
-    /// Rebuilds `order` for the current epoch from `epochRNG` (after loading a checkpoint taken
-    /// mid-epoch); false when the generators do not agree, i.e. the state is inconsistent.
-    public mutating func restoreOrder(examples: Int) -> Bool {
-        guard position > 0 else {
-            order = []
-            return orderRNG == epochRNG
-        }
-        var rng = epochRNG
-        var order = Array(0..<examples)
-        rng.shuffle(&order)
-        self.order = order
-        return rng == orderRNG
-    }
+    /// Examples of the current epoch already used.
+    public var position: Int { order.position }
 }
 
 /// Progress reports from a running `Trainer`.
@@ -115,14 +98,13 @@ public struct Trainer: Sendable {
         let root = RandomSource(seed: config.seed)
         var initRNG = root.derived("init")
         let net = network ?? Network(architecture(for: data.train), rng: &initRNG)
-        let order = root.derived("order")
         return TrainingState(network: net, optimizer: SGD(learningRate: config.learningRate, momentum: config.momentum, for: net),
-                             orderRNG: order, epochRNG: order, best: net)
+                             order: DataOrder(generator: root.derived("order")), best: net)
     }
 
     /// True when the run has nothing left to do.
     public func isFinished(_ state: TrainingState) -> Bool {
-        state.position == 0 && (state.epoch >= config.epochs
+        state.order.isBetweenEpochs && (state.epoch >= config.epochs
             || (config.patience > 0 && state.bestEpoch > 0 && state.epochsSinceBest >= config.patience))
     }
 
@@ -139,40 +121,30 @@ public struct Trainer: Sendable {
                     events: (TrainingEvent) -> Void = { _ in }) -> TrainingOutcome {
         let la = linearAlgebra
         let train = data.train
-        let width = train.featureCount
         let batchSize = min(config.batchSize, train.count)
         let ws = Workspace(for: state.network, capacity: batchSize)
         let evalWS = Workspace(for: state.network, capacity: min(config.evaluationBatchSize, max(1, data.validation.count)))
-        let batchInput = FloatBuffer(count: batchSize * width)
+        let minibatch = Minibatch(capacity: batchSize, for: train)
         var threadChoice = ThreadChoice(la, batch: batchSize)
         let clock = ContinuousClock()
         var lastReport = clock.now
         var lastCheckpoint = clock.now
-        if state.position > 0 && state.order.count != train.count {
-            precondition(state.restoreOrder(examples: train.count), "the state's data order does not match its generators")
+        if state.position > 0 && state.order.indices.count != train.count {
+            precondition(state.order.restore(examples: train.count), "the state's data order does not match its generators")
         }
 
         while !isFinished(state) {
             if shouldStop() { return .stopped }
-            if state.position == 0 {
+            if state.order.isBetweenEpochs {
                 state.epochStart = .init(network: state.network, optimizer: state.optimizer)
-                state.epochRNG = state.orderRNG
-                state.order = Array(0..<train.count)
-                state.orderRNG.shuffle(&state.order)
+                state.order.beginEpoch(examples: train.count)
                 state.running = .init()
             }
             let stepStart = clock.now
-            let batch = min(batchSize, train.count - state.position)
-            train.features.storage.withUnsafeBufferPointer { x in
-                for r in 0..<batch {
-                    let i = state.order[state.position + r]
-                    (batchInput.pointer + r * width).update(from: x.baseAddress! + i * width, count: width)
-                    ws.labels[r] = train.labels[i]
-                }
-            }
+            minibatch.gather(train, rows: state.order.nextBatch(size: batchSize)!)
+            let batch = minibatch.count
             let step = threadChoice.runOrDirect(la) { la in
-                state.network.trainStep(batchInput.pointer, batch: batch, l1: config.l1,
-                                        optimizer: &state.optimizer, workspace: ws, using: la)
+                state.network.trainStep(minibatch, l1: config.l1, optimizer: &state.optimizer, workspace: ws, using: la)
             }
             if !step.isFinite || !state.network.layers.allSatisfy({ $0.bias.allSatisfy(\.isFinite) }) {
                 let (layer, quantity) = state.network.locateNonFinite(batch: batch, workspace: ws)
@@ -190,15 +162,12 @@ public struct Trainer: Sendable {
                 state.network = start.network
                 state.optimizer = start.optimizer
                 state.optimizer.learningRate /= 2
-                state.orderRNG = state.epochRNG
-                state.position = 0
-                state.order = []
+                state.order.rewindEpoch()
                 state.running = .init()
                 state.learningRateReductions += 1
                 events(.diverged(divergence, newLearningRate: state.optimizer.learningRate))
                 continue
             }
-            state.position += batch
             state.running.lossSum += step.lossSum
             state.running.penaltySum += step.penalty * Double(batch)
             state.running.correct += step.correct
@@ -212,7 +181,7 @@ public struct Trainer: Sendable {
                                  samplesPerSecond: Double(state.running.examples) / max(state.running.seconds, 1e-9),
                                  meanLoss: (state.running.lossSum + state.running.penaltySum) / Double(state.running.examples)))
             }
-            if state.position >= train.count {
+            if state.order.epochIsComplete {
                 endEpoch(&state, data: data, workspace: evalWS, events: events)
                 checkpoint(state)
                 lastCheckpoint = clock.now
@@ -230,12 +199,10 @@ public struct Trainer: Sendable {
         // Without a validation set there is nothing to select on: the epoch is reported with a
         // NaN validation error and `best` stays where it is.
         let validation = data.validation.count == 0 ? nil
-            : state.network.evaluate(data.validation, batchSize: config.evaluationBatchSize, using: linearAlgebra, workspace: workspace)
+            : state.network.measure(data.validation, batchSize: config.evaluationBatchSize, using: linearAlgebra, workspace: workspace)
         let r = state.running
         state.epoch += 1
-        state.position = 0
-        state.order = []
-        state.epochRNG = state.orderRNG
+        state.order.endEpoch()
         state.epochStart = nil
         let metrics = EpochMetrics(
             epoch: state.epoch,

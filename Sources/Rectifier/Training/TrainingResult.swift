@@ -41,11 +41,16 @@ public struct TrainingResult: Codable, Equatable, Sendable {
     /// Where training diverged, when it did and was stopped (the result is then that of the
     /// best epoch before).
     public var divergence: Divergence?
+    /// The hash of the run's specification (`RunSpecification.hash`), for runs made by `Run`.
+    public var specHash: String?
+    /// The data the run used, for runs made by `Run`.
+    public var data: DataReference?
 
     /// Measures `state.best` on the test set and assembles the result; `labelledExamples` is the
-    /// size of the (possibly reduced) training set the run used.
-    public init(state: TrainingState, test: Dataset, trainer: Trainer, wallSeconds: Double, labelledExamples: Int) {
-        let eval = state.best.evaluate(test, batchSize: trainer.config.evaluationBatchSize, using: trainer.linearAlgebra)
+    /// size of the (possibly reduced) training set the run used. Throws when the test set does
+    /// not fit the network.
+    public init(state: TrainingState, test: Dataset, trainer: Trainer, wallSeconds: Double, labelledExamples: Int) throws {
+        let eval = try state.best.evaluate(test, batchSize: trainer.config.evaluationBatchSize, using: trainer.linearAlgebra)
         testError = eval.errorRate
         testLoss = eval.meanLoss
         validationError = state.bestValidationError

@@ -1,0 +1,79 @@
+/// The input vectors of a dataset, one example per row, stored the way that suits them:
+/// dense for images (MNIST pixels are 19% non-zero, and the first layer's products run as
+/// GEMM), or as non-zeros only (CSR) for bag-of-words text, where a 5000-term row has about 30
+/// entries and memory must be proportional to those.
+public enum Inputs: Equatable, Sendable {
+    /// Every value, row-major.
+    case dense(Matrix)
+    /// The non-zero values, row by row.
+    case sparse(SparseMatrix)
+
+    /// Number of examples.
+    public var count: Int {
+        switch self {
+        case .dense(let m): m.rows
+        case .sparse(let s): s.rows
+        }
+    }
+
+    /// Values per example.
+    public var width: Int {
+        switch self {
+        case .dense(let m): m.columns
+        case .sparse(let s): s.columns
+        }
+    }
+
+    /// Whether the rows are stored as non-zeros only.
+    public var isSparse: Bool {
+        if case .sparse = self { return true }
+        return false
+    }
+
+    /// The rows at `indices`, in that order, stored the same way.
+    public func gatherRows<C: Collection>(_ indices: C) -> Inputs where C.Element == Int {
+        switch self {
+        case .dense(let m): .dense(m.gatherRows(indices))
+        case .sparse(let s): .sparse(s.gatherRows(indices))
+        }
+    }
+
+    /// These rows followed by `other`'s; dense when either is dense.
+    public func appending(_ other: Inputs) -> Inputs {
+        switch (self, other) {
+        case let (.sparse(a), .sparse(b)): return .sparse(a.appending(b))
+        default:
+            let (a, b) = (densified(), other.densified())
+            precondition(a.columns == b.columns, "inputs do not have the same width")
+            return .dense(Matrix(rows: a.rows + b.rows, columns: a.columns, storage: a.storage + b.storage))
+        }
+    }
+
+    /// Every value written out (for small data, reports and tests: a sparse set of real size
+    /// should never be densified).
+    public func densified() -> Matrix {
+        switch self {
+        case .dense(let m): m
+        case .sparse(let s): s.densified()
+        }
+    }
+
+    /// The values of row `r`, zeros included.
+    public func row(_ r: Int) -> [Float] {
+        switch self {
+        case .dense(let m): return Array(m.row(r))
+        case .sparse(let s):
+            var values = [Float](repeating: 0, count: s.columns)
+            for (c, v) in s.row(r) { values[c] = v }
+            return values
+        }
+    }
+
+    /// Whether every stored value is finite (NaN or infinity in data is refused by loaders).
+    public var allFinite: Bool {
+        switch self {
+        case .dense(let m): m.storage.allSatisfy(\.isFinite)
+        case .sparse(let s): s.values.allSatisfy(\.isFinite)
+        }
+    }
+}

@@ -1,0 +1,157 @@
+/// The inputs of one batch, as the first layer reads them.
+public enum BatchInput {
+    /// `batch x width` values, row-major, contiguous.
+    case dense(UnsafePointer<Float>)
+    /// The non-zero values, row by row (see `SparseBatch`).
+    case sparse(SparseBatch)
+}
+
+/// A batch of sparse rows in CSR form: row r's entries are at positions
+/// `rowStart[r] ..< rowStart[r + 1]` of `columns` and `values` (positions are relative to those
+/// pointers, `rowStart[0]` is 0). Columns increase within a row.
+public struct SparseBatch {
+    public let rowStart: UnsafePointer<Int32>
+    public let columns: UnsafePointer<Int32>
+    public let values: UnsafePointer<Float>
+    /// Number of rows.
+    public let rows: Int
+
+    public init(rowStart: UnsafePointer<Int32>, columns: UnsafePointer<Int32>, values: UnsafePointer<Float>, rows: Int) {
+        self.rowStart = rowStart
+        self.columns = columns
+        self.values = values
+        self.rows = rows
+    }
+
+    /// Number of entries.
+    public var nonZeros: Int { Int(rowStart[rows]) }
+}
+
+/// Buffers for the examples of one SGD step, gathered from a dataset in the order of a
+/// `DataOrder`: dense rows are copied into one contiguous block, sparse rows into CSR arrays
+/// (never densified). Labels come along. Made once per run and reused for every step, so
+/// gathering allocates nothing (sparse buffers grow only when a batch has more non-zeros than
+/// any before it).
+public final class Minibatch: @unchecked Sendable {
+    /// Most examples a batch holds.
+    public let capacity: Int
+    /// Values per example.
+    public let width: Int
+    /// Examples in the current batch.
+    public private(set) var count = 0
+    /// Labels of the current batch.
+    public let labels: AlignedBuffer<Int32>
+    private let dense: FloatBuffer?
+    private let rowStart: AlignedBuffer<Int32>
+    private var columns: AlignedBuffer<Int32>
+    private var values: FloatBuffer
+
+    /// Buffers for batches of up to `capacity` examples of `data` (dense or sparse, as `data` is).
+    public convenience init(capacity: Int, for data: Dataset) {
+        self.init(capacity: capacity, for: data.inputs)
+    }
+
+    /// Buffers for batches of up to `capacity` rows of `inputs`.
+    public init(capacity: Int, for inputs: Inputs) {
+        precondition(capacity > 0)
+        self.capacity = capacity
+        width = inputs.width
+        labels = AlignedBuffer(count: capacity)
+        rowStart = AlignedBuffer(count: capacity + 1)
+        if case .sparse(let s) = inputs {
+            dense = nil
+            // Room for batches of average density; more is added when needed.
+            let guess = max(64, s.nonZeros / max(1, s.rows) * capacity * 2)
+            columns = AlignedBuffer(count: guess)
+            values = FloatBuffer(count: guess)
+        } else {
+            dense = FloatBuffer(count: capacity * width)
+            columns = AlignedBuffer(count: 0)
+            values = FloatBuffer(count: 0)
+        }
+    }
+
+    /// Copies the examples `rows` of `data` (at most `capacity`), and their labels, into the batch.
+    public func gather(_ data: Dataset, rows: some Collection<Int>) {
+        gather(data.inputs, rows: rows)
+        for (r, i) in rows.enumerated() { labels.pointer[r] = data.labels[i] }
+    }
+
+    /// Copies the rows `rows` of `inputs` (at most `capacity`) into the batch; labels are left
+    /// as they are (unsupervised pre-training has none).
+    public func gather(_ inputs: Inputs, rows: some Collection<Int>) {
+        precondition(rows.count <= capacity && inputs.width == width, "batch does not fit its buffers")
+        count = rows.count
+        switch inputs {
+        case .dense(let m):
+            let out = dense!.pointer
+            m.storage.withUnsafeBufferPointer { x in
+                for (r, i) in rows.enumerated() {
+                    (out + r * width).update(from: x.baseAddress! + i * width, count: width)
+                }
+            }
+        case .sparse(let s):
+            let needed = rows.reduce(0) { $0 + s.rowStart[$1 + 1] - s.rowStart[$1] }
+            if needed > columns.count {
+                columns = AlignedBuffer(count: needed * 2)
+                values = FloatBuffer(count: needed * 2)
+            }
+            s.columnIndices.withUnsafeBufferPointer { c in
+                s.values.withUnsafeBufferPointer { v in
+                    var p = 0
+                    rowStart.pointer[0] = 0
+                    for (r, i) in rows.enumerated() {
+                        let (start, n) = (s.rowStart[i], s.rowStart[i + 1] - s.rowStart[i])
+                        if n > 0 {
+                            (columns.pointer + p).update(from: c.baseAddress! + start, count: n)
+                            (values.pointer + p).update(from: v.baseAddress! + start, count: n)
+                        }
+                        p += n
+                        rowStart.pointer[r + 1] = Int32(p)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The current batch as the first layer reads it (valid until the next `gather`).
+    public var input: BatchInput {
+        if let dense { return .dense(UnsafePointer(dense.pointer)) }
+        return .sparse(SparseBatch(rowStart: rowStart.pointer, columns: columns.pointer, values: values.pointer, rows: count))
+    }
+}
+
+extension Inputs {
+    /// Calls `body` with consecutive batches of at most `size` rows, in order, without copying
+    /// the values: for evaluation and other passes over a whole dataset.
+    public func withBatches(size: Int, _ body: (BatchInput, Range<Int>) throws -> Void) rethrows {
+        precondition(size > 0)
+        switch self {
+        case .dense(let m):
+            try m.storage.withUnsafeBufferPointer { x in
+                for start in stride(from: 0, to: m.rows, by: size) {
+                    let range = start..<min(start + size, m.rows)
+                    try body(.dense(x.baseAddress! + start * m.columns), range)
+                }
+            }
+        case .sparse(let s):
+            let rowStart = AlignedBuffer<Int32>(count: size + 1)
+            // Arrays without elements have no address; a batch without entries reads none.
+            let noColumns = AlignedBuffer<Int32>(count: 1), noValues = FloatBuffer(count: 1)
+            try s.columnIndices.withUnsafeBufferPointer { c in
+                try s.values.withUnsafeBufferPointer { v in
+                    let (columns, values) = (c.baseAddress ?? UnsafePointer(noColumns.pointer),
+                                             v.baseAddress ?? UnsafePointer(noValues.pointer))
+                    for start in stride(from: 0, to: s.rows, by: size) {
+                        let range = start..<min(start + size, s.rows)
+                        let first = s.rowStart[start]
+                        for (r, i) in range.enumerated() { rowStart.pointer[r] = Int32(s.rowStart[i] - first) }
+                        rowStart.pointer[range.count] = Int32(s.rowStart[range.upperBound] - first)
+                        try body(.sparse(SparseBatch(rowStart: rowStart.pointer, columns: columns + first,
+                                                     values: values + first, rows: range.count)), range)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Which data a run uses: a dataset by name, where its files are, and how it is split.
+///
+/// A value, recorded in every run's specification, so that a run can be repeated or resumed
+/// from its directory alone.
+public struct DataReference: Codable, Equatable, Sendable, CustomStringConvertible {
+    /// Dataset name (`mnist`).
+    public var dataset: String
+    /// Directory holding the dataset's files; nil: the MNIST subset shipped with the package.
+    public var directory: String?
+    /// Validation examples taken from the end of the training file; nil: the dataset's own
+    /// split (MNIST: 10,000, the shipped subset: 1,000).
+    public var validation: Int?
+
+    /// The datasets `load` knows.
+    public static let knownDatasets = ["mnist"]
+
+    public init(dataset: String = "mnist", directory: String? = nil, validation: Int? = nil) {
+        self.dataset = dataset
+        self.directory = directory
+        self.validation = validation
+    }
+
+    /// A `UsageError` for an unknown dataset or a negative validation size.
+    public func validate() throws {
+        guard Self.knownDatasets.contains(dataset.lowercased()) else {
+            throw UsageError("unknown dataset '\(dataset)' (known: \(Self.knownDatasets.joined(separator: ", ")))")
+        }
+        if let validation, validation < 0 { throw UsageError("the validation size must be >= 0, got \(validation)") }
+    }
+
+    /// Reads the dataset's files (from `directory`, or from `overrideDirectory` when the files
+    /// have moved) and splits them into training, validation and test sets; no file larger
+    /// than `limit` bytes is read.
+    public func load(limit: Int = FileIO.defaultSizeLimit, overrideDirectory: String? = nil) throws -> DataSplits {
+        try validate()
+        if let dir = overrideDirectory ?? directory {
+            return try MNIST.load(directory: dir, validationSize: validation ?? 10_000, limit: limit)
+        }
+        return try MNIST.load(directory: MNIST.embeddedSubsetDirectory, validationSize: validation ?? 1_000, limit: limit)
+    }
+
+    /// e.g. `mnist (path/to/mnist)` or `mnist (shipped subset)`.
+    public var description: String { "\(dataset) (\(directory ?? "shipped subset"))" }
+}

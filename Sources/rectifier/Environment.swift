@@ -1,0 +1,35 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Rectifier
+
+/// The environment variables Rectifier honours, read once, here and nowhere else; the library
+/// receives them as values.
+struct ProcessEnvironment {
+    /// `RECTIFIER_GEMM=builtin|blas`: force a GEMM backend under `--backend auto`.
+    var gemm: String?
+    /// `RECTIFIER_THREADS=n`: the default thread count.
+    var threads: Int?
+    /// `RECTIFIER_THREAD_CHOICE=off`: keep small-minibatch steps on all threads.
+    var threadChoice = true
+    /// `RECTIFIER_SPARSE=off`: never use the sparse kernels for dense inputs.
+    var sparseKernels = true
+    /// `RECTIFIER_MAX_FILE_BYTES=n`: the largest file any reader loads.
+    var maxFileBytes = FileIO.defaultSizeLimit
+
+    /// The values of this process's environment (unset, empty or unparsable values keep the defaults).
+    static let current: ProcessEnvironment = {
+        func value(_ name: String) -> String? {
+            getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        var env = ProcessEnvironment()
+        env.gemm = value("RECTIFIER_GEMM")?.lowercased()
+        env.threads = value("RECTIFIER_THREADS").flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+        env.threadChoice = value("RECTIFIER_THREAD_CHOICE")?.lowercased() != "off"
+        env.sparseKernels = value("RECTIFIER_SPARSE")?.lowercased() != "off"
+        if let n = value("RECTIFIER_MAX_FILE_BYTES").flatMap(Int.init), n > 0 { env.maxFileBytes = n }
+        return env
+    }()
+}
