@@ -5,14 +5,19 @@ import Testing
 /// Both GEMM backends against the double-precision triple loop, on odd shapes that exercise
 /// every edge of the blocked kernel (partial micro-tiles, several K blocks, thread splits).
 @Suite struct LinearAlgebraTests {
-    static var backends: [LinearAlgebra] {
+    static let hasBLAS = BLASLibrary.system != nil
+
+    /// The built-in kernel on several thread counts and every micro-kernel this CPU runs, then
+    /// (with `blas`) the system BLAS alone and routing small products to the built-in kernel.
+    static func backends(blas: Bool = false) -> [LinearAlgebra] {
+        guard !blas else {
+            return [LinearAlgebra.systemBLAS(threads: 2, minimumDimension: 0), LinearAlgebra.systemBLAS(threads: 2)].compactMap { $0 }
+        }
         var list: [LinearAlgebra] = [.builtin(threads: 1), .builtin(threads: 2), .builtin(threads: 3)]
         // Every micro-kernel below the best one too (the best is the default above).
         for isa in LinearAlgebra.InstructionSet.allCases where isa < .best {
             list.append(.builtin(threads: 2, instructionSet: isa))
         }
-        if let blas = LinearAlgebra.systemBLAS(threads: 2, minimumDimension: 0) { list.append(blas) }
-        if let routed = LinearAlgebra.systemBLAS(threads: 2) { list.append(routed) }
         return list
     }
 
@@ -23,7 +28,17 @@ import Testing
 
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
     func matchesReferenceOnOddShapes(transA: Bool, transB: Bool) {
-        for la in Self.backends {
+        matchReference(Self.backends(), transA: transA, transB: transB)
+    }
+
+    @Test(.enabled(if: hasBLAS, "needs a system BLAS (apt-get install libopenblas0)"),
+          arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func blasMatchesReferenceOnOddShapes(transA: Bool, transB: Bool) {
+        matchReference(Self.backends(blas: true), transA: transA, transB: transB)
+    }
+
+    func matchReference(_ backends: [LinearAlgebra], transA: Bool, transB: Bool) {
+        for la in backends {
             for (i, s) in Self.shapes.enumerated() {
                 let a = transA ? TestSupport.randomMatrix(s.k, s.m, seed: UInt64(i)) : TestSupport.randomMatrix(s.m, s.k, seed: UInt64(i))
                 let b = transB ? TestSupport.randomMatrix(s.n, s.k, seed: UInt64(100 + i)) : TestSupport.randomMatrix(s.k, s.n, seed: UInt64(100 + i))
@@ -96,7 +111,7 @@ import Testing
 
     @Test func betaZeroIgnoresGarbageInC() {
         let a = TestSupport.randomMatrix(9, 20, seed: 1), b = TestSupport.randomMatrix(20, 18, seed: 2)
-        for la in Self.backends {
+        for la in Self.backends() + Self.backends(blas: true) {
             var c = Matrix(rows: 9, columns: 18, repeating: .nan)
             la.gemm(a, b, into: &c)
             #expect(c.storage.allSatisfy { $0.isFinite }, "\(la) read C although beta was 0")
@@ -107,7 +122,7 @@ import Testing
     @Test func handComputedProduct() {
         let a = Matrix(rows: 2, columns: 3, storage: [1, 2, 3, 4, 5, 6])
         let b = Matrix(rows: 3, columns: 2, storage: [7, 8, 9, 10, 11, 12])
-        for la in Self.backends {
+        for la in Self.backends() + Self.backends(blas: true) {
             var c = Matrix(rows: 2, columns: 2)
             la.gemm(a, b, into: &c)
             #expect(c.storage == [58, 64, 139, 154])
@@ -121,9 +136,22 @@ import Testing
         #expect(builtin.description.contains("2 threads"))
         #expect(builtin.description.contains(LinearAlgebra.InstructionSet.best.description))
         #expect(LinearAlgebra.builtin(threads: 1, instructionSet: .portable).description.contains("portable"))
-        if let blas = LinearAlgebra.systemBLAS(threads: 1) {
-            #expect(blas.backend == .blas)
-            #expect(blas.description.contains("BLAS"))
-        }
+    }
+
+    /// OpenBLAS keeps one thread count per process: each BLAS value sets its own before each
+    /// product, so making another one does not change it.
+    @Test(.enabled(if: hasBLAS, "needs a system BLAS (apt-get install libopenblas0)"))
+    func blasValuesKeepTheirOwnThreadCounts() throws {
+        let two = try #require(LinearAlgebra.systemBLAS(threads: 2, minimumDimension: 0))
+        #expect(two.backend == .blas && two.description.contains("BLAS"))
+        let one = try #require(LinearAlgebra.systemBLAS(threads: 1, minimumDimension: 0))
+        let a = TestSupport.randomMatrix(80, 80, seed: 1)
+        var c = Matrix(rows: 80, columns: 80)
+        two.gemm(a, a, into: &c)
+        let library = try #require(BLASLibrary.system)
+        if let threads = library.threads { #expect(threads == 2, "the product ran on the count of its own value") }
+        one.gemm(a, a, into: &c)
+        if let threads = library.threads { #expect(threads == 1) }
+        #expect(two.threads == 2 && one.threads == 1)
     }
 }

@@ -151,7 +151,9 @@ import Testing
     }
 
     /// Cross-entropy on rectifier codes: codes are divided by their maximum during pre-training
-    /// and the scale is folded into the next layer's weights, so the stack sees raw codes.
+    /// and the scale is folded into the next layer's weights, so the stack sees raw codes. The
+    /// stack's second layer on raw codes must then reproduce what the auto-encoder measured on
+    /// scaled codes: the exact sparsity of its codes on the validation set.
     @Test(arguments: CodeScaling.allCases)
     func codeScalingIsFoldedIntoTheWeights(_ scaling: CodeScaling) throws {
         var config = PretrainingConfig()
@@ -160,12 +162,34 @@ import Testing
         config.scaling = scaling
         config.epochs = 1
         config.learningRates = [0.01]
-        let stack = try StackedPretraining(config: config, linearAlgebra: .builtin()).run(
-            train: Self.subset.train.inputs, validation: Self.subset.validation.inputs)
+        var epochs: [PretrainingEpoch] = []
+        let la = LinearAlgebra.builtin(threads: 1)
+        let stack = try StackedPretraining(config: config, linearAlgebra: la).run(
+            train: Self.subset.train.inputs, validation: Self.subset.validation.inputs, events: { epochs.append($0) })
         #expect(stack.reports[0].inputScale.isEmpty, "pixels are already in [0, 1]")
         let scale = stack.reports[1].inputScale
         #expect(scale.count == 50 && scale.allSatisfy { $0 > 0 })
-        if scaling == .globalMax { #expect(Set(scale).count == 1) }
+        if scaling == .globalMax { #expect(Set(scale).count == 1) } else { #expect(Set(scale).count > 1) }
+        // The scale is the largest training code of each unit (or of the layer).
+        let codes = Network(layers: [stack.layers[0]]).outputs(of: 0, for: Self.subset.train.inputs, using: la)
+        let maxima = (0..<50).map { c in (0..<codes.rows).map { codes[$0, c] }.max()! }
+        let expected = scaling == .globalMax ? [Float](repeating: maxima.max()!, count: 50) : maxima.map { $0 > 1e-12 ? $0 : 1 }
+        #expect(scale == expected)
+        let layer2 = Network(layers: Array(stack.layers))
+        let raw = try #require(epochs.last { $0.layer == 2 })
+        var zeros = 0
+        layer2.forwardAll(Self.subset.validation.inputs, using: la) { range, ws in
+            for i in 0..<(range.count * 40) where ws.outputs[1].pointer[i] == 0 { zeros += 1 }
+        }
+        let sparsity = Double(zeros) / Double(Self.subset.validation.count * 40)
+        #expect(raw.validationSparsity > 0.05, "rectifier codes with some zeros, or the check says nothing")
+        #expect(abs(sparsity - raw.validationSparsity) < 0.002, "stack on raw codes \(sparsity), encoder on scaled codes \(raw.validationSparsity)")
+        // Without the fold the same encoder on raw codes gives other codes.
+        var unfolded = stack.layers[1]
+        for r in 0..<50 { for c in 0..<40 { unfolded.weights[r, c] *= scale[r] } }
+        let wrong = Network(layers: [stack.layers[0], unfolded]).outputs(of: 1, for: Self.subset.validation.inputs, using: la)
+        let wrongSparsity = Double(wrong.storage.filter { $0 == 0 }.count) / Double(wrong.storage.count)
+        #expect(abs(wrongSparsity - raw.validationSparsity) > 0.01, "the check must tell a missing fold apart")
     }
 
     @Test func stackSavesLoadsAndFineTunes() throws {

@@ -16,25 +16,29 @@ func sparseNetwork(seed: UInt64 = 1) -> Network {
 }
 
 let data = SyntheticData.mnistShaped(train: 2000, test: 1000)
+let testPixels = data.test.inputs.densified()
 let metrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal]
 
+/// Whole SGD steps as the trainer runs them: the next batch of a shuffled epoch gathered into a
+/// `Minibatch`, then the step.
 func trainingStep(_ name: String, batch: Int, la: LinearAlgebra) {
     Benchmark(name, configuration: .init(metrics: metrics, warmupIterations: 5, maxDuration: .seconds(3))) { benchmark in
         var net = sparseNetwork()
         var sgd = SGD(learningRate: 0.001, for: net)
         let ws = Workspace(for: net, capacity: batch)
-        for r in 0..<batch { ws.labels[r] = data.train.labels[r] }
-        data.train.features.storage.withUnsafeBufferPointer { x in
-            // steady state: the first steps may copy-on-write the freshly made weights
-            for _ in 0..<3 { net.trainStep(x.baseAddress!, batch: batch, l1: 0.001, optimizer: &sgd, workspace: ws, using: la) }
-            benchmark.startMeasurement()
-            for i in benchmark.scaledIterations {
-                let offset = (i * batch) % (data.train.count - batch)
-                blackHole(net.trainStep(x.baseAddress! + offset * 784, batch: batch, l1: 0.001, optimizer: &sgd,
-                                        workspace: ws, using: la))
-            }
-            benchmark.stopMeasurement()
+        let minibatch = Minibatch(capacity: batch, for: data.train)
+        var order = DataOrder(generator: RandomSource(seed: 2))
+        order.beginEpoch(examples: data.train.count)
+        func step() -> Network.StepResult {
+            if order.epochIsComplete { order.beginEpoch(examples: data.train.count) }
+            minibatch.gather(data.train, rows: order.nextBatch(size: batch)!)
+            return net.trainStep(minibatch, l1: 0.001, optimizer: &sgd, workspace: ws, using: la)
         }
+        // steady state: the first steps may copy-on-write the freshly made weights
+        for _ in 0..<3 { _ = step() }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(step()) }
+        benchmark.stopMeasurement()
     }
 }
 
@@ -60,7 +64,7 @@ let benchmarks: @Sendable () -> Void = {
                   configuration: .init(metrics: metrics, maxDuration: .seconds(2))) { benchmark in
             let net = sparseNetwork()
             let ws = Workspace(for: net, capacity: batch)
-            data.test.features.storage.withUnsafeBufferPointer { x in
+            testPixels.storage.withUnsafeBufferPointer { x in
                 net.forward(x.baseAddress!, batch: batch, workspace: ws, using: builtin)  // hidden codes of layer 1
                 let layer = net.layers[1]
                 benchmark.startMeasurement()
@@ -75,7 +79,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("inference, batch 1, sparse", configuration: .init(metrics: metrics, maxDuration: .seconds(2))) { benchmark in
         let net = sparseNetwork()
         let ws = Workspace(for: net, capacity: 1)
-        data.test.features.storage.withUnsafeBufferPointer { x in
+        testPixels.storage.withUnsafeBufferPointer { x in
             benchmark.startMeasurement()
             for i in benchmark.scaledIterations {
                 net.forward(x.baseAddress! + (i % data.test.count) * 784, batch: 1, workspace: ws, using: builtin)
