@@ -2,8 +2,11 @@
 # Fuzzes every file reader with libFuzzer for SECONDS each (default 600), starting from seed
 # corpora of valid files. Crashes land in fuzz/out/<reader>/ (turn each into a regression test).
 #   scripts/fuzz.sh [SECONDS] [READER...]     readers: idx safetensors checkpoint
+#   scripts/fuzz.sh --build-only              builds every harness, runs none (CI)
 set -euo pipefail
 cd "$(dirname "$0")/../Fuzz"
+build_only=0
+if [ "${1:-}" = "--build-only" ]; then build_only=1; shift; fi
 seconds=${1:-600}
 shift || true
 readers=${*:-idx safetensors checkpoint}
@@ -13,8 +16,10 @@ corpus=../fuzz/corpus
 # Start clean: a build folder of this sub-package does not notice files added to the library.
 rm -rf .build-fuzz
 swift build -c release --product FuzzSeeds --scratch-path .build-fuzz >/dev/null
-mkdir -p "$corpus"
-.build-fuzz/release/FuzzSeeds "$corpus"
+if [ "$build_only" = 0 ]; then
+    mkdir -p "$corpus"
+    .build-fuzz/release/FuzzSeeds "$corpus"
+fi
 
 for reader in $readers; do
     case $reader in
@@ -23,8 +28,12 @@ for reader in $readers; do
         checkpoint) product=FuzzCheckpoint ;;
         *) echo "unknown reader $reader" >&2; exit 2 ;;
     esac
-    swift build -c debug --product "$product" --scratch-path .build-fuzz \
-        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library 2>&1 | grep -E "error" && exit 1
+    if ! swift build -c debug --product "$product" --scratch-path .build-fuzz \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library > .build-fuzz/build.log 2>&1; then
+        grep -E "error" .build-fuzz/build.log >&2 || cat .build-fuzz/build.log >&2
+        exit 1
+    fi
+    [ "$build_only" = 1 ] && { echo "built $product"; continue; }
     mkdir -p "$out/$reader" "$corpus/$reader.work"
     cp -n "$corpus/$reader"/* "$corpus/$reader.work/" 2>/dev/null || true
     echo "== $reader: $seconds s"

@@ -146,6 +146,8 @@ import Testing
               (["train", "--label-fraction", "2"], "label fraction"),
               (["train", "--noise", "gaussian:0.1"], "noise"),
               (["train", "--resume", "/nonexistent/run"], "/nonexistent/run"),
+              (["predict", "/nonexistent/model.safetensors", "/nonexistent/input"], "no such file"),
+              (["pretrain", "--pretrain-epochs", "0"], "epochs"),
               (["evaluate", "/nonexistent/model.safetensors"], "no such file"),
               (["train", "--unknown-option"], "unknown-option"),
           ])
@@ -203,5 +205,145 @@ import Testing
         let result = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/result.json"))) as! [String: Any]
         #expect(result["divergence"] != nil)
         #expect(try Network.load(from: dir + "/model.safetensors").network.layers.count == 3)
+    }
+
+    static func json(_ path: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+    }
+
+    static let small = ["--layers", "32", "--epochs", "1", "--backend", "builtin", "--threads", "2"]
+
+    /// `evaluate` measures a trained model: the same test error as the run's result, as text and JSON.
+    @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
+    func evaluateReportsWhatTrainingMeasured() throws {
+        let dir = TestSupport.temporaryDirectory() + "/run"
+        let trained = try Self.run(["train"] + Self.small + ["--out", dir])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let result = try Self.json(dir + "/result.json")
+        let testError = try #require(result["test_error"] as? Double)
+        let text = try Self.run(["evaluate", dir + "/model.safetensors", "--backend", "builtin"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("test error: \(String(format: "%.2f", testError * 100))%"), "\(text.stdout)")
+        #expect(text.stdout.contains("784-32-10 rectifier"))
+        let json = try Self.run(["evaluate", dir + "/model.safetensors", "--backend", "builtin", "--json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        let evaluation = try #require(report["evaluation"] as? [String: Any])
+        #expect(evaluation["error_rate"] as? Double == testError)
+        #expect(evaluation["examples"] as? Int == 2000)
+        #expect(report["seed"] as? String == "1")
+    }
+
+    /// A model of another architecture (12 inputs) is refused by `evaluate`, naming the file and the mismatch.
+    @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
+    func evaluateRefusesAModelOfAnotherShape() throws {
+        let path = TestSupport.temporaryDirectory() + "/small.safetensors"
+        var rng = RandomSource(seed: 1)
+        try Network(Architecture(inputSize: 12, hiddenSizes: [4], classes: 10, activation: .rectifier), rng: &rng).save(to: path)
+        let r = try Self.run(["evaluate", path])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains(path) && r.stderr.contains("expects 12 inputs") && r.stderr.contains("has 784"), "\(r.stderr)")
+        #expect(!r.stderr.contains("Fatal error"))
+    }
+
+    /// `pretrain` saves a stack; `train --init-from` fine-tunes it (and refuses a stack of another
+    /// shape); `train --pretrain` does both in one run.
+    @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
+    func pretrainingThroughTheCommandLine() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let pre = ["--pretrain-epochs", "1", "--pretrain-learning-rate", "0.01"]
+        let stacked = try Self.run(["pretrain", "--layers", "32", "--out", dir + "/stack", "--backend", "builtin"] + pre)
+        #expect(stacked.status == 0, "\(stacked.stderr)")
+        #expect(stacked.stdout.contains("layer 1 epoch 1"))
+        let stackResult = try Self.json(dir + "/stack/result.json")
+        #expect((stackResult["layers"] as? [Any])?.count == 1)
+        let fine = try Self.run(["train"] + Self.small + ["--init-from", dir + "/stack/stack.safetensors", "--out", dir + "/fine"])
+        #expect(fine.status == 0, "\(fine.stderr)")
+        let fineResult = try Self.json(dir + "/fine/result.json")
+        #expect((fineResult["test_error"] as? Double ?? 1) < 0.5)
+        let stack = try PretrainedStack.load(from: dir + "/stack/stack.safetensors")
+        let untouched = try Network.load(from: dir + "/fine/model.safetensors").network
+        #expect(untouched.layers[0] != stack.layers[0], "fine-tuning changed the pre-trained layer")
+        let wrong = try Self.run(["train", "--layers", "40", "--epochs", "1", "--init-from", dir + "/stack/stack.safetensors"])
+        #expect(wrong.status != 0 && wrong.stderr.contains("784-32 rectifier stack"), "\(wrong.stderr)")
+        let both = try Self.run(["train"] + Self.small + ["--pretrain", "--out", dir + "/both"] + pre)
+        #expect(both.status == 0, "\(both.stderr)")
+        let bothResult = try Self.json(dir + "/both/result.json")
+        #expect((bothResult["pretraining"] as? [Any])?.count == 1)
+        #expect(FileManager.default.fileExists(atPath: dir + "/both/stack.safetensors"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/both/pretrain-metrics.jsonl"))
+    }
+
+    /// `--refit` retrains on training + validation data and saves that model too;
+    /// `--on-divergence reduce-lr` backs off a learning rate that diverges and finishes.
+    @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
+    func refitAndReduceLearningRate() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let refit = try Self.run(["train", "--layers", "32", "--epochs", "2", "--refit", "--out", dir + "/refit"])
+        #expect(refit.status == 0, "\(refit.stderr)")
+        #expect(refit.stdout.contains("refit on 6000 examples"), "\(refit.stdout)")
+        let result = try Self.json(dir + "/refit/result.json")
+        let r = try #require(result["refit"] as? [String: Any])
+        #expect(r["examples"] as? Int == 6000 && r["epochs"] as? Int == result["best_epoch"] as? Int)
+        #expect(FileManager.default.fileExists(atPath: dir + "/refit/model-refit.safetensors"))
+        let reduced = try Self.run(["train", "--layers", "300,300", "--epochs", "1", "--learning-rate", "10000", "--l1", "0",
+                                    "--on-divergence", "reduce-lr", "--out", dir + "/reduced"])
+        #expect(reduced.status == 0, "\(reduced.stderr)")
+        #expect(reduced.stderr.contains("--on-divergence reduce-lr: back to the start of epoch 1"), "\(reduced.stderr)")
+        let metrics = try String(contentsOfFile: dir + "/reduced/metrics.jsonl", encoding: .utf8)
+        let line = try JSONSerialization.jsonObject(with: Data(metrics.split(separator: "\n")[0].utf8)) as! [String: Any]
+        #expect((line["learning_rate"] as? Double ?? 1e9) < 10000)
+    }
+
+    /// `predict` classifies IDX images and text rows: one JSON line each, probabilities that sum
+    /// to one, the same classes as the library; a row of the wrong width is refused with its line.
+    @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
+    func predictWritesOneLinePerExample() throws {
+        let dir = TestSupport.temporaryDirectory()
+        #expect(try Self.run(["train"] + Self.small + ["--out", dir + "/run"]).status == 0)
+        let model = dir + "/run/model.safetensors"
+        let test = try MNIST.loadEmbeddedSubset().test.slice(0..<5)
+        let pixels = test.inputs.densified().storage.map { UInt8(($0 * 255).rounded()) }
+        try Data(IDXArray(shape: [5, 28, 28], bytes: pixels).encoded()).write(to: URL(fileURLWithPath: dir + "/five.idx"))
+        let r = try Self.run(["predict", model, dir + "/five.idx", "--backend", "builtin"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(lines.count == 5)
+        let network = try Network.load(from: model).network
+        let p = network.probabilities(for: test.inputs, using: .builtin(threads: 1))
+        for (i, line) in lines.enumerated() {
+            let probabilities = try #require(line["probabilities"] as? [Double])
+            #expect(line["index"] as? Int == i && probabilities.count == 10)
+            #expect(abs(probabilities.reduce(0, +) - 1) < 1e-4)
+            let best = p.row(i).indices.max { p.row(i)[$0] < p.row(i)[$1] }! - p.row(i).startIndex
+            #expect(line["class"] as? Int == best)
+            #expect(line["label"] as? String == String(best))
+        }
+        let row = test.inputs.row(0).map { String($0) }.joined(separator: ",")
+        try (row + "\n" + row + "\n").write(toFile: dir + "/rows.csv", atomically: true, encoding: .utf8)
+        let csv = try Self.run(["predict", model, dir + "/rows.csv"])
+        #expect(csv.status == 0 && csv.stdout.split(separator: "\n").count == 2, "\(csv.stderr)")
+        try "1,2,3\n".write(toFile: dir + "/bad.csv", atomically: true, encoding: .utf8)
+        let bad = try Self.run(["predict", model, dir + "/bad.csv"])
+        #expect(bad.status != 0 && bad.stderr.contains(dir + "/bad.csv: line 1: 3 values, the model expects 784"), "\(bad.stderr)")
+    }
+
+    /// The same command on a finished run does nothing and prints its result; other settings on
+    /// that directory are refused.
+    @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
+    func rerunningIsIdempotentAndAnotherRunIsRefused() throws {
+        let dir = TestSupport.temporaryDirectory() + "/run"
+        let first = try Self.run(["train"] + Self.small + ["--out", dir])
+        #expect(first.status == 0, "\(first.stderr)")
+        let model = try Data(contentsOf: URL(fileURLWithPath: dir + "/model.safetensors"))
+        let again = try Self.run(["train"] + Self.small + ["--out", dir])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("already finished") && !again.stdout.contains("train err"), "\(again.stdout)")
+        let testLine = { (out: String) in out.split(separator: "\n").first { $0.hasPrefix("test error") } }
+        #expect(testLine(again.stdout) != nil && testLine(again.stdout) == testLine(first.stdout))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/model.safetensors")) == model)
+        let other = try Self.run(["train"] + Self.small + ["--learning-rate", "0.02", "--out", dir])
+        #expect(other.status != 0)
+        #expect(other.stderr.contains("\(dir): holds another run"), "\(other.stderr)")
     }
 }

@@ -33,9 +33,10 @@ import Testing
     static func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 
     /// result.json without the fields that measure time.
-    static func timeless(_ path: String) throws -> [String: String] {
+    static func timeless(_ path: String) throws -> Data {
         let object = try JSONSerialization.jsonObject(with: bytes(path)) as! [String: Any]
-        return object.filter { !$0.key.contains("seconds") && $0.key != "pretraining" }.mapValues { "\($0)" }
+        let kept = object.filter { !$0.key.contains("seconds") && $0.key != "pretraining" }
+        return try JSONSerialization.data(withJSONObject: kept, options: .sortedKeys)
     }
 
     /// Runs `spec` into `dir`, stopping after `steps` steps (nil: never), and returns whether it was interrupted.

@@ -34,28 +34,25 @@ import Testing
         #expect(result.bestEpoch == state.history.min { $0.validationError < $1.validationError }!.epoch)
     }
 
-    /// The README's "Using the library" example, with a smaller network and one epoch: it must
-    /// compile and run as written.
+    /// The README's "Using the library" example, with the shipped subset, a smaller network and
+    /// two epochs: it must compile and run as written (and a second `execute` reuses the result).
     @Test func readmeLibraryExampleRuns() throws {
-        let data = try MNIST.loadEmbeddedSubset()
-        var config = TrainingConfig()
-        config.activation = .rectifier
-        config.hiddenSizes = [100]
-        config.epochs = 1
-        let trainer = Trainer(config: config, linearAlgebra: .automatic)
-        var state = trainer.initialState(for: data)
-        var reports = 0
-        trainer.run(&state, data: data, events: { event in
-            if case .epochFinished = event { reports += 1 }
-        })
-        let result = try TrainingResult(state: state, test: data.test, trainer: trainer, wallSeconds: 0,
-                                    labelledExamples: data.train.count)
-        let path = TestSupport.temporaryDirectory() + "/model.safetensors"
-        try state.best.save(to: path)
-        #expect(reports == 1)
-        #expect(result.testError < 0.2, "test error \(result.testError)")
-        #expect(result.sparsityPerLayer.count == 1)
-        #expect(try Network.load(from: path).network.hiddenLayers.count == 1)
+        let directory = TestSupport.temporaryDirectory() + "/runs/relu"
+        var training = TrainingConfig()                 // the paper's defaults: 1000-1000-1000 rectifier, L1 0.001
+        training.hiddenSizes = [50, 50]
+        training.epochs = 2
+        let spec = RunSpecification(data: DataReference(dataset: "mnist", directory: MNIST.embeddedSubsetDirectory, validation: 1_000),
+                                    training: training)
+        let run = Run(spec, directory: directory, options: RunOptions(linearAlgebra: .automatic))
+        var epochs: [Int] = []
+        let result = try run.execute { event in
+            if case .training(.epochFinished(let m, _)) = event { epochs.append(m.epoch) }
+        }
+        #expect(epochs == [1, 2])
+        #expect(result.training!.testError < 0.2, "test error \(result.training!.testError)")
+        #expect(result.training!.sparsityPerLayer.count == 2)
+        #expect(try Network.load(from: directory + "/model.safetensors").network.hiddenLayers.count == 2)
+        #expect(try run.execute().reused)
     }
 
     @Test func tanhNetworkLearnsAndIsDense() throws {
