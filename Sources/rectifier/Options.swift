@@ -9,19 +9,23 @@ extension Activation: ExpressibleByArgument {
 
 /// Where the data comes from.
 struct DataOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Dataset: \(DataReference.knownDatasets.joined(separator: ", ")).", valueName: "name"))
+    @Option(help: ArgumentHelp("Dataset: \(Datasets.names) (see `rectifier datasets list`).", valueName: "name"))
     var dataset: String = "mnist"
 
-    @Option(help: ArgumentHelp("Directory with the dataset's files (default: the MNIST subset shipped with the package).",
+    @Option(help: ArgumentHelp("Directory with the dataset's files (default: the MNIST subset shipped with the package for mnist, data/NAME for the others).",
                                valueName: "dir"))
     var dataDir: String?
+
+    @Option(help: ArgumentHelp("Validation examples, taken from the end of the training file (default: the dataset's split).",
+                               valueName: "n"))
+    var validation: Int?
 
     func validate() throws {
         do { try reference.validate() } catch let e as UsageError { throw ValidationError(e.message) }
     }
 
     /// The data these options name.
-    var reference: DataReference { DataReference(dataset: dataset.lowercased(), directory: dataDir) }
+    var reference: DataReference { DataReference(dataset: dataset.lowercased(), directory: dataDir, validation: validation) }
 
     /// Loads and splits the data.
     func load() throws -> DataSplits {

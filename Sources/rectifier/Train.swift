@@ -62,7 +62,8 @@ struct Train: ParsableCommand {
         if resume != nil {
             var defaults = TrainingConfig()
             defaults.onDivergence = onDivergence
-            guard try trainingConfig() == defaults, out == nil, !pretrain, initFrom == nil, !refit, data.dataset == "mnist" else {
+            guard try trainingConfig() == defaults, out == nil, !pretrain, initFrom == nil, !refit, data.dataset == "mnist",
+                  data.validation == nil else {
                 throw ValidationError("--resume continues a run with the settings in its directory; give only --data-dir, "
                     + "--backend, --threads and --checkpoint-minutes with it")
             }

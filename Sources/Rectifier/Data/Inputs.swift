@@ -1,18 +1,22 @@
 /// The input vectors of a dataset, one example per row, stored the way that suits them:
 /// dense for images (MNIST pixels are 19% non-zero, and the first layer's products run as
-/// GEMM), or as non-zeros only (CSR) for bag-of-words text, where a 5000-term row has about 30
-/// entries and memory must be proportional to those.
+/// GEMM), as bytes for the big image sets (a quarter of the memory; converted to Float32 as
+/// batches are gathered), or as non-zeros only (CSR) for bag-of-words text, where a 5000-term
+/// row has about 30 entries and memory must be proportional to those.
 public enum Inputs: Equatable, Sendable {
     /// Every value, row-major.
     case dense(Matrix)
     /// The non-zero values, row by row.
     case sparse(SparseMatrix)
+    /// Every value as a byte, `offset + scale * byte`.
+    case bytes(ByteMatrix)
 
     /// Number of examples.
     public var count: Int {
         switch self {
         case .dense(let m): m.rows
         case .sparse(let s): s.rows
+        case .bytes(let b): b.rows
         }
     }
 
@@ -21,6 +25,7 @@ public enum Inputs: Equatable, Sendable {
         switch self {
         case .dense(let m): m.columns
         case .sparse(let s): s.columns
+        case .bytes(let b): b.columns
         }
     }
 
@@ -35,13 +40,16 @@ public enum Inputs: Equatable, Sendable {
         switch self {
         case .dense(let m): .dense(m.gatherRows(indices))
         case .sparse(let s): .sparse(s.gatherRows(indices))
+        case .bytes(let b): .bytes(b.gatherRows(indices))
         }
     }
 
-    /// These rows followed by `other`'s; dense when either is dense.
+    /// These rows followed by `other`'s; stored as both are, or dense.
     public func appending(_ other: Inputs) -> Inputs {
         switch (self, other) {
         case let (.sparse(a), .sparse(b)): return .sparse(a.appending(b))
+        case let (.bytes(a), .bytes(b)) where a.scale == b.scale && a.offset == b.offset && a.columns == b.columns:
+            return .bytes(ByteMatrix(rows: a.rows + b.rows, columns: a.columns, bytes: a.bytes + b.bytes, scale: a.scale, offset: a.offset))
         default:
             let (a, b) = (densified(), other.densified())
             precondition(a.columns == b.columns, "inputs do not have the same width")
@@ -55,6 +63,7 @@ public enum Inputs: Equatable, Sendable {
         switch self {
         case .dense(let m): m
         case .sparse(let s): s.densified()
+        case .bytes(let b): b.floats()
         }
     }
 
@@ -62,6 +71,7 @@ public enum Inputs: Equatable, Sendable {
     public func row(_ r: Int) -> [Float] {
         switch self {
         case .dense(let m): return Array(m.row(r))
+        case .bytes(let b): return b.gatherRows([r]).floats().storage
         case .sparse(let s):
             var values = [Float](repeating: 0, count: s.columns)
             for (c, v) in s.row(r) { values[c] = v }
@@ -74,6 +84,7 @@ public enum Inputs: Equatable, Sendable {
         switch self {
         case .dense(let m): m.storage.allSatisfy(\.isFinite)
         case .sparse(let s): s.values.allSatisfy(\.isFinite)
+        case .bytes(let b): b.scale.isFinite && b.offset.isFinite
         }
     }
 }

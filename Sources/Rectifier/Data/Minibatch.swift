@@ -90,6 +90,9 @@ public final class Minibatch: @unchecked Sendable {
                     (out + r * width).update(from: x.baseAddress! + i * width, count: width)
                 }
             }
+        case .bytes(let b):
+            let out = dense!.pointer
+            for (r, i) in rows.enumerated() { b.convert(from: i * width, count: width, into: out + r * width) }
         case .sparse(let s):
             let needed = rows.reduce(0) { $0 + s.rowStart[$1 + 1] - s.rowStart[$1] }
             if needed > columns.count {
@@ -123,7 +126,8 @@ public final class Minibatch: @unchecked Sendable {
 
 extension Inputs {
     /// Calls `body` with consecutive batches of at most `size` rows, in order, without copying
-    /// the values: for evaluation and other passes over a whole dataset.
+    /// the values (bytes are converted into one batch-sized buffer): for evaluation and other
+    /// passes over a whole dataset.
     public func withBatches(size: Int, _ body: (BatchInput, Range<Int>) throws -> Void) rethrows {
         precondition(size > 0)
         switch self {
@@ -133,6 +137,13 @@ extension Inputs {
                     let range = start..<min(start + size, m.rows)
                     try body(.dense(x.baseAddress! + start * m.columns), range)
                 }
+            }
+        case .bytes(let b):
+            let values = FloatBuffer(count: min(size, b.rows) * b.columns)
+            for start in stride(from: 0, to: b.rows, by: size) {
+                let range = start..<min(start + size, b.rows)
+                b.convert(from: start * b.columns, count: range.count * b.columns, into: values.pointer)
+                try body(.dense(values.pointer), range)
             }
         case .sparse(let s):
             let rowStart = AlignedBuffer<Int32>(count: size + 1)

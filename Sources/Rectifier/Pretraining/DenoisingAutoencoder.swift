@@ -60,22 +60,33 @@ public struct DenoisingAutoencoder: Sendable, Equatable {
     /// Mean reconstruction cost of the clean (uncorrupted) examples, and the mean exact sparsity
     /// of their codes.
     public func reconstructionError(_ data: Inputs, using la: LinearAlgebra, batchSize: Int = 1000) -> (cost: Double, sparsity: Double) {
-        guard data.count > 0, case .dense(let x) = data else { return (0, 0) }
-        let width = x.columns
-        let targetBuffer = FloatBuffer(count: min(batchSize, x.rows) * width)
+        guard data.count > 0 else { return (0, 0) }
+        let width = data.width
+        let capacity = min(batchSize, data.count)
+        let ws = Workspace(for: network, capacity: capacity)
+        let clean = FloatBuffer(count: capacity * width)
+        let targetBuffer = FloatBuffer(count: capacity * width)
         var total = 0.0
         var zeros = 0
-        x.storage.withUnsafeBufferPointer { x in
-            network.forwardAll(data, batchSize: batchSize, using: la) { range, ws in
-                let batch = range.count
-                targets.apply(x.baseAddress! + range.lowerBound * width, into: targetBuffer.pointer, count: batch * width)
-                total += strategy.evaluate(ws.outputs[1].pointer, targets: targetBuffer.pointer, batch: batch,
-                                           width: width, gradient: nil)
-                let h = ws.outputs[0].pointer
-                for i in 0..<(batch * encoder.outputSize) where h[i] == 0 { zeros += 1 }
+        data.withBatches(size: capacity) { batch, range in
+            let n = range.count
+            network.forward(batch, batch: n, workspace: ws, using: la)
+            switch batch {
+            case .dense(let x): targets.apply(x, into: targetBuffer.pointer, count: n * width)
+            case .sparse(let x):
+                // The reconstruction is dense: write the clean rows out for the cost.
+                clean.pointer.update(repeating: 0, count: n * width)
+                for r in 0..<n {
+                    for p in Int(x.rowStart[r])..<Int(x.rowStart[r + 1]) { clean.pointer[r * width + Int(x.columns[p])] = x.values[p] }
+                }
+                targets.apply(clean.pointer, into: targetBuffer.pointer, count: n * width)
             }
+            total += strategy.evaluate(ws.outputs[1].pointer, targets: targetBuffer.pointer, batch: n,
+                                       width: width, gradient: nil)
+            let h = ws.outputs[0].pointer
+            for i in 0..<(n * encoder.outputSize) where h[i] == 0 { zeros += 1 }
         }
-        return (total / Double(x.rows), Double(zeros) / Double(x.rows * encoder.outputSize))
+        return (total / Double(data.count), Double(zeros) / Double(data.count * encoder.outputSize))
     }
 }
 

@@ -5,16 +5,14 @@ import Foundation
 /// A value, recorded in every run's specification, so that a run can be repeated or resumed
 /// from its directory alone.
 public struct DataReference: Codable, Equatable, Sendable, CustomStringConvertible {
-    /// Dataset name (`mnist`).
+    /// Dataset name (`mnist`, one of `Datasets.all`).
     public var dataset: String
-    /// Directory holding the dataset's files; nil: the MNIST subset shipped with the package.
+    /// Directory holding the dataset's files; nil: the MNIST subset shipped with the package for
+    /// `mnist`, `data/NAME` for the others.
     public var directory: String?
     /// Validation examples taken from the end of the training file; nil: the dataset's own
     /// split (MNIST: 10,000, the shipped subset: 1,000).
     public var validation: Int?
-
-    /// The datasets `load` knows.
-    public static let knownDatasets = ["mnist"]
 
     public init(dataset: String = "mnist", directory: String? = nil, validation: Int? = nil) {
         self.dataset = dataset
@@ -24,8 +22,8 @@ public struct DataReference: Codable, Equatable, Sendable, CustomStringConvertib
 
     /// A `UsageError` for an unknown dataset or a negative validation size.
     public func validate() throws {
-        guard Self.knownDatasets.contains(dataset.lowercased()) else {
-            throw UsageError("unknown dataset '\(dataset)' (known: \(Self.knownDatasets.joined(separator: ", ")))")
+        guard Datasets.named(dataset) != nil else {
+            throw UsageError("unknown dataset '\(dataset)' (known: \(Datasets.names))")
         }
         if let validation, validation < 0 { throw UsageError("the validation size must be >= 0, got \(validation)") }
     }
@@ -35,12 +33,18 @@ public struct DataReference: Codable, Equatable, Sendable, CustomStringConvertib
     /// than `limit` bytes is read.
     public func load(limit: Int = FileIO.defaultSizeLimit, overrideDirectory: String? = nil) throws -> DataSplits {
         try validate()
-        if let dir = overrideDirectory ?? directory {
-            return try MNIST.load(directory: dir, validationSize: validation ?? 10_000, limit: limit)
+        let kind = Datasets.named(dataset)!
+        guard let dir = overrideDirectory ?? directory else {
+            if kind.name == "mnist" {
+                return try MNIST.load(directory: MNIST.embeddedSubsetDirectory, validationSize: validation ?? 1_000, limit: limit)
+            }
+            return try kind.load(self, directory: Datasets.defaultDirectory(for: kind.name), limit: limit)
         }
-        return try MNIST.load(directory: MNIST.embeddedSubsetDirectory, validationSize: validation ?? 1_000, limit: limit)
+        return try kind.load(self, directory: dir, limit: limit)
     }
 
     /// e.g. `mnist (path/to/mnist)` or `mnist (shipped subset)`.
-    public var description: String { "\(dataset) (\(directory ?? "shipped subset"))" }
+    public var description: String {
+        "\(dataset) (\(directory ?? (dataset == "mnist" ? "shipped subset" : Datasets.defaultDirectory(for: dataset))))"
+    }
 }

@@ -1,0 +1,104 @@
+import Foundation
+
+/// Four IDX files in MNIST's naming (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`,
+/// `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, each also as `.gz` or with `.idx` for
+/// `-idx`): images of any size and labels of any number of classes, split into training,
+/// validation (the end of the training file) and test sets, pixels scaled to [0, 1].
+public enum IDXImageSet {
+    /// The four files.
+    public static let files = (trainImages: "train-images-idx3-ubyte", trainLabels: "train-labels-idx1-ubyte",
+                               testImages: "t10k-images-idx3-ubyte", testLabels: "t10k-labels-idx1-ubyte")
+
+    /// Loads the set in `directory`, keeping the last `validation` training images for
+    /// validation (nil: the last sixth). `classes` fixes the number of classes (labels must be
+    /// below it); nil takes the largest label plus one. `name` prefixes the splits' names.
+    public static func load(directory: String, validation: Int?, classes: Int?, classNames: [String] = [], name: String,
+                            limit: Int = FileIO.defaultSizeLimit) throws -> DataSplits {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw FileError(directory, "no such directory (expected the four IDX files \(files.trainImages) ... in it)")
+        }
+        let (trainImages, trainLabels) = try loadPair(directory, files.trainImages, files.trainLabels, classes: classes, limit: limit)
+        let (testImages, testLabels) = try loadPair(directory, files.testImages, files.testLabels, classes: classes, limit: limit)
+        guard testImages.shape.dropFirst() == trainImages.shape.dropFirst() else {
+            throw FileError(try locate(files.testImages, in: directory),
+                            "test images are \(testImages.shape.dropFirst().map(String.init).joined(separator: "x")), "
+                            + "training images \(trainImages.shape.dropFirst().map(String.init).joined(separator: "x"))")
+        }
+        let count = trainLabels.count
+        let validationSize = validation ?? count / 6
+        guard validationSize >= 0, validationSize < count else {
+            throw FileError(directory, "a validation set of \(validationSize) does not fit the \(count) training images")
+        }
+        let classCount = classes ?? Int(max(trainLabels.bytes.max() ?? 0, testLabels.bytes.max() ?? 0)) + 1
+        let names = classNames.isEmpty ? (0..<classCount).map(String.init) : classNames
+        let cut = count - validationSize
+        func dataset(_ images: IDXArray, _ labels: IDXArray, _ range: Range<Int>, _ part: String) -> Dataset {
+            let d = images.itemSize
+            let scale: Float = 1 / 255
+            let pixels = images.bytes[(range.lowerBound * d)..<(range.upperBound * d)].map { Float($0) * scale }
+            return Dataset(name: "\(name)/\(part)", features: Matrix(rows: range.count, columns: d, storage: pixels),
+                           labels: labels.bytes[range].map(Int32.init), classes: classCount, classNames: names)
+        }
+        return DataSplits(train: dataset(trainImages, trainLabels, 0..<cut, "train"),
+                          validation: dataset(trainImages, trainLabels, cut..<count, "validation"),
+                          test: dataset(testImages, testLabels, 0..<testLabels.count, "test"))
+    }
+
+    /// The path of file `name` in `directory`, trying the usual spellings, or an error listing them.
+    public static func locate(_ name: String, in directory: String) throws -> String {
+        let dotted = name.replacingOccurrences(of: "-idx", with: ".idx")
+        let candidates = [name, name + ".gz", dotted, dotted + ".gz"].map { directory + "/" + $0 }
+        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
+        throw FileError(directory, "missing IDX file \(name) (also looked for \(name).gz and \(dotted))")
+    }
+
+    /// Whether `directory` holds the four files.
+    public static func isPresent(in directory: String) -> Bool {
+        [files.trainImages, files.trainLabels, files.testImages, files.testLabels].allSatisfy { (try? locate($0, in: directory)) != nil }
+    }
+
+    /// Reads and cross-checks an images file and its labels file.
+    static func loadPair(_ directory: String, _ imagesName: String, _ labelsName: String, classes: Int?,
+                         limit: Int) throws -> (IDXArray, IDXArray) {
+        let imagesPath = try locate(imagesName, in: directory)
+        let labelsPath = try locate(labelsName, in: directory)
+        let images = try IDXArray.read(imagesPath, limit: limit)
+        let labels = try IDXArray.read(labelsPath, limit: limit)
+        guard images.shape.count >= 2 else {
+            throw FileError(imagesPath, "expected images (count x rows x columns), found shape \(images.shape)")
+        }
+        guard labels.shape.count == 1 else {
+            throw FileError(labelsPath, "expected labels of rank 1, found shape \(labels.shape)")
+        }
+        guard images.count == labels.count else {
+            throw FileError(labelsPath, "\(labels.count) labels for \(images.count) images in \(imagesPath)")
+        }
+        if let classes, let bad = labels.bytes.firstIndex(where: { Int($0) >= classes }) {
+            throw FileError(labelsPath, "label \(labels.bytes[bad]) at index \(bad) is not a class of 0-\(classes - 1)")
+        }
+        return (images, labels)
+    }
+}
+
+/// MNIST (LeCun, Cortes & Burges): 28x28 grey-level digits, 10 classes.
+///
+/// The paper's split: the first 50,000 training images for training, the last 10,000 for
+/// validation, the 10,000 test images for testing. Pixels are scaled to [0, 1].
+public enum MNIST {
+    /// Loads MNIST from `directory`, keeping the last `validationSize` training images for validation.
+    public static func load(directory: String, validationSize: Int = 10_000, limit: Int = FileIO.defaultSizeLimit) throws -> DataSplits {
+        try IDXImageSet.load(directory: directory, validation: validationSize, classes: 10, name: "mnist", limit: limit)
+    }
+
+    /// The MNIST subset shipped inside the package: 5,000 training, 1,000 validation and 2,000
+    /// test images (the first 6,000 training and first 2,000 test images of MNIST).
+    public static func loadEmbeddedSubset() throws -> DataSplits {
+        try load(directory: embeddedSubsetDirectory, validationSize: 1_000)
+    }
+
+    /// Where the shipped subset lives (inside the package's resource bundle).
+    public static var embeddedSubsetDirectory: String {
+        Bundle.module.resourceURL!.appendingPathComponent("mnist-demo").path
+    }
+}
