@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Hot numeric kernels (GEMM micro-kernels, sparse row kernels). C, because Swift cannot
@@ -18,7 +19,7 @@ let package = Package(
         .systemLibrary(name: "CZlib"),
         .target(
             name: "Rectifier",
-            dependencies: ["CKernels", "CZlib"],
+            dependencies: ["CKernels", "CZlib", .product(name: "TOMLKit", package: "TOMLKit")],
             resources: [.copy("Resources/mnist-demo")]
         ),
         .executableTarget(

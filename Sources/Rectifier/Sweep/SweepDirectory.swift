@@ -1,0 +1,147 @@
+import Foundation
+
+/// The directory of a sweep: the specification it was planned from, and one run directory per
+/// planned run (`runs/0000`, ...), each with its full `RunSpecification` and hash in
+/// `run.json` beside the run's own files. Everything the commands need is read back from here,
+/// so any machine that sees the directory (a shared file system, for Slurm) can run, report and
+/// collect it.
+public struct SweepDirectory: Sendable {
+    /// The directory.
+    public let path: String
+
+    public init(_ path: String) { self.path = path }
+
+    /// `runs/NNNN` of run `index`.
+    public func runPath(_ index: Int) -> String { path + "/runs/" + Self.name(index) }
+
+    /// `0042` for 42 (four digits at least, more for sweeps of 10,000 runs and up).
+    public static func name(_ index: Int) -> String {
+        let digits = String(index)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    /// What `run.json` holds.
+    public struct RunRecord: Codable, Equatable, Sendable {
+        public var index: Int
+        /// `RunSpecification.hash` of `specification`.
+        public var hash: String
+        public var run: PlannedRun
+        public var specification: RunSpecification
+    }
+
+    /// A run's state, read from its directory.
+    public enum Status: Equatable, Sendable {
+        /// Not started, or stopped with a checkpoint to resume (`resumable`).
+        case planned(resumable: Bool)
+        /// A worker (here or on a Slurm node) holds it.
+        case running
+        /// Its result is recorded.
+        case finished
+        /// It diverged or could not run; `message` says why, `attempts` how often it was tried.
+        case failed(message: String, attempts: Int)
+
+        /// `planned`, `running`, `finished` or `failed`.
+        public var name: String {
+            switch self {
+            case .planned: "planned"
+            case .running: "running"
+            case .finished: "finished"
+            case .failed: "failed"
+            }
+        }
+    }
+
+    /// What a failed attempt leaves in `failure.json`.
+    public struct Failure: Codable, Equatable, Sendable {
+        public var message: String
+        public var attempts: Int
+    }
+
+    /// Who holds a running run (`running.json`).
+    public struct Claim: Codable, Equatable, Sendable {
+        public var host: String
+        public var pid: Int32
+        /// The Slurm job and array task, when under Slurm.
+        public var slurmJob: String?
+    }
+
+    /// Every run record, by index.
+    public func records(limit: Int = FileIO.defaultSizeLimit) throws -> [RunRecord] {
+        let runs = path + "/runs"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: runs) else { return [] }
+        return try names.filter { Int($0) != nil }.sorted().compactMap { name in
+            let file = runs + "/" + name + "/run.json"
+            guard FileManager.default.fileExists(atPath: file) else { return nil }
+            do {
+                return try FileIO.jsonDecoder().decode(RunRecord.self, from: Data(FileIO.read(file, limit: limit)))
+            } catch let error as FileError {
+                throw error
+            } catch {
+                throw FileError(file, "not a sweep run record (\(error))")
+            }
+        }
+    }
+
+    /// The record of run `index`.
+    public func record(_ index: Int) throws -> RunRecord {
+        let file = runPath(index) + "/run.json"
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw FileError(path, "has no run \(index) (plan it first: rectifier sweep plan SPEC --out \(path))")
+        }
+        return try FileIO.jsonDecoder().decode(RunRecord.self, from: Data(FileIO.read(file)))
+    }
+
+    /// The state of run `index`, from its files (and `activeSlurmTasks`, the array tasks Slurm
+    /// still runs or holds, when a job is recorded).
+    public func status(_ index: Int, activeSlurmTasks: Set<Int> = []) -> Status {
+        let dir = runPath(index)
+        let fm = FileManager.default
+        if fm.fileExists(atPath: dir + "/result.json") {
+            if let result = try? RunDirectory(existing: dir).readResult(TrainingResult.self), let d = result.divergence {
+                return .failed(message: d.description, attempts: 1)
+            }
+            return .finished
+        }
+        if let claim = try? FileIO.jsonDecoder().decode(Claim.self, from: Data(FileIO.read(dir + "/running.json"))),
+           claim.slurmJob != nil ? activeSlurmTasks.contains(index) : (claim.host == Self.host && kill(claim.pid, 0) == 0) {
+            return .running
+        }
+        if activeSlurmTasks.contains(index) { return .running }
+        if let failure = try? FileIO.jsonDecoder().decode(Failure.self, from: Data(FileIO.read(dir + "/failure.json"))) {
+            return .failed(message: failure.message, attempts: failure.attempts)
+        }
+        return .planned(resumable: fm.fileExists(atPath: dir + "/" + RunDirectory.checkpointFile)
+                        || fm.fileExists(atPath: dir + "/" + RunDirectory.pretrainingCheckpointFile))
+    }
+
+    /// Records a failed attempt of run `index` (attempts count up).
+    public func recordFailure(_ index: Int, message: String) throws {
+        let dir = runPath(index)
+        let previous = (try? FileIO.jsonDecoder().decode(Failure.self, from: Data(FileIO.read(dir + "/failure.json"))))?.attempts ?? 0
+        try FileIO.writeJSON(Failure(message: message, attempts: previous + 1), to: dir + "/failure.json")
+    }
+
+    /// This machine's host name (claims are checked against it).
+    static var host: String { ProcessInfo.processInfo.hostName }
+
+    /// Runs run `index` in this process: claims it, executes its `RunSpecification` into its
+    /// directory (resuming a checkpoint, or returning the recorded result), records a failure.
+    /// Throws what the run throws; `RunInterrupted` leaves it resumable.
+    public func runTask(_ index: Int, options: RunOptions, slurmJob: String? = nil,
+                        events: (RunEvent) -> Void = { _ in }) throws -> RunResult {
+        let record = try record(index)
+        let dir = runPath(index)
+        try FileIO.writeJSON(Claim(host: Self.host, pid: getpid(), slurmJob: slurmJob), to: dir + "/running.json")
+        defer { try? FileManager.default.removeItem(atPath: dir + "/running.json") }
+        do {
+            let result = try Run(record.specification, directory: dir, options: options).execute(events: events)
+            try? FileManager.default.removeItem(atPath: dir + "/failure.json")
+            return result
+        } catch let interrupted as RunInterrupted {
+            throw interrupted
+        } catch {
+            try recordFailure(index, message: "\(error)")
+            throw error
+        }
+    }
+}
