@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Fuzzes every file reader with libFuzzer for SECONDS each (default 600), starting from seed
 # corpora of valid files. Crashes land in fuzz/out/<reader>/ (turn each into a regression test).
-#   scripts/fuzz.sh [SECONDS] [READER...]     readers: idx safetensors checkpoint
+#   scripts/fuzz.sh [SECONDS] [READER...]
+# readers: idx safetensors checkpoint acl reviews csv svmlight vocabulary
 set -euo pipefail
 cd "$(dirname "$0")/../Fuzz"
 seconds=${1:-600}
 shift || true
-readers=${*:-idx safetensors checkpoint}
+readers=${*:-idx safetensors checkpoint acl reviews csv svmlight vocabulary}
 out=../fuzz/out
 corpus=../fuzz/corpus
 
@@ -21,6 +22,11 @@ for reader in $readers; do
         idx) product=FuzzIDX ;;
         safetensors) product=FuzzSafeTensors ;;
         checkpoint) product=FuzzCheckpoint ;;
+        acl) product=FuzzProcessedACL ;;
+        reviews) product=FuzzReviews ;;
+        csv) product=FuzzCSV ;;
+        svmlight) product=FuzzSVMLight ;;
+        vocabulary) product=FuzzVocabulary ;;
         *) echo "unknown reader $reader" >&2; exit 2 ;;
     esac
     swift build -c debug --product "$product" --scratch-path .build-fuzz \
