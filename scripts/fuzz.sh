@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Fuzzes every file reader with libFuzzer for SECONDS each (default 600), starting from seed
 # corpora of valid files. Crashes land in fuzz/out/<reader>/ (turn each into a regression test).
-#   scripts/fuzz.sh [SECONDS] [READER...]     readers: idx safetensors checkpoint
+#   scripts/fuzz.sh [SECONDS] [READER...]
 #   scripts/fuzz.sh --build-only              builds every harness, runs none (CI)
+# readers: idx safetensors checkpoint acl reviews csv svmlight vocabulary
 set -euo pipefail
 cd "$(dirname "$0")/../Fuzz"
 build_only=0
 if [ "${1:-}" = "--build-only" ]; then build_only=1; shift; fi
 seconds=${1:-600}
 shift || true
-readers=${*:-idx safetensors checkpoint}
+readers=${*:-idx safetensors checkpoint acl reviews csv svmlight vocabulary}
 out=../fuzz/out
 corpus=../fuzz/corpus
 
@@ -26,6 +27,11 @@ for reader in $readers; do
         idx) product=FuzzIDX ;;
         safetensors) product=FuzzSafeTensors ;;
         checkpoint) product=FuzzCheckpoint ;;
+        acl) product=FuzzProcessedACL ;;
+        reviews) product=FuzzReviews ;;
+        csv) product=FuzzCSV ;;
+        svmlight) product=FuzzSVMLight ;;
+        vocabulary) product=FuzzVocabulary ;;
         *) echo "unknown reader $reader" >&2; exit 2 ;;
     esac
     if ! swift build -c debug --product "$product" --scratch-path .build-fuzz \

@@ -2,9 +2,9 @@ import Foundation
 import Rectifier
 
 // Writes small valid files of every format into the fuzzers' seed corpora:
-//   FuzzSeeds CORPUS_ROOT   →   CORPUS_ROOT/{idx,safetensors,checkpoint}/
+//   FuzzSeeds CORPUS_ROOT   →   CORPUS_ROOT/{idx,safetensors,checkpoint,acl,reviews,csv,svmlight,vocabulary}/
 let root = CommandLine.arguments.dropFirst().first ?? "corpus"
-for dir in ["idx", "safetensors", "checkpoint"] {
+for dir in ["idx", "safetensors", "checkpoint", "acl", "reviews", "csv", "svmlight", "vocabulary"] {
     try FileManager.default.createDirectory(atPath: "\(root)/\(dir)", withIntermediateDirectories: true)
 }
 func write(_ bytes: [UInt8], _ path: String) {
@@ -47,4 +47,32 @@ let momentumFile = try Checkpoint(state: m, config: config, data: DataFingerprin
 write(momentumFile, "checkpoint/momentum.bin")
 // The same, as a payload (odd first byte) for the harness to frame.
 write([1] + Array(momentumFile[20..<(momentumFile.count - 4)]), "checkpoint/momentum.payload")
+
+// Text formats: a small valid file each, with the cases the readers must get right.
+write(Array("great:2 http://x.com:1 great_book:1 <num>_feet:2 #label#:positive\nbad:1 #label#:negative\r\n".utf8), "acl/two-lines")
+let review = """
+    <reviews>
+    <review>
+    <unique_id>
+    0785758968:one_of_the_best:joseph_m
+    </unique_id>
+    <rating>
+    5.0
+    </rating>
+    <title>
+    One of the best &amp; more
+    </title>
+    <review_text>
+    Q&A: a < b. (e.g. 3,500 pages) &quot;Great&quot; &#65;&#x42;
+    <b>
+    It's 1999, $20 -- analysis.
+    </review_text>
+    </review>
+    </reviews>
+    """
+write(Array(review.utf8), "reviews/one-review")
+write(Array("id,text,rating\n1,\"a, \"\"quoted\"\"\nline\",5\r\n2,plain,1\n".utf8), "csv/quoted")
+write(Array("+1 qid:3 1:0.5 3:-2e-1 # comment\n\n-1 2:1\n# only a comment\n".utf8), "svmlight/rows")
+let vocabulary = try Vocabulary(terms: ["great", "<num>_feet", "(e.g.", "été"])
+write(Array(vocabulary.text.utf8), "vocabulary/vocabulary.txt")
 print("seed corpora written to \(root)")
