@@ -11,7 +11,8 @@ let library = Target.Dependency.product(name: "Rectifier", package: rectifier)
 let package = Package(
     name: "RectifierFuzz",
     dependencies: [.package(path: "..")],
-    targets: ["FuzzIDX", "FuzzSafeTensors", "FuzzCheckpoint", "FuzzSeeds"].map {
+    targets: ["FuzzIDX", "FuzzSafeTensors", "FuzzCheckpoint", "FuzzCIFAR", "FuzzBinaryMatrix", "FuzzTar", "FuzzEMNISTMapping",
+              "FuzzSeeds"].map {
         .executableTarget(name: $0, dependencies: [library])
     }
 )

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Fuzzes every file reader with libFuzzer for SECONDS each (default 600), starting from seed
 # corpora of valid files. Crashes land in fuzz/out/<reader>/ (turn each into a regression test).
-#   scripts/fuzz.sh [SECONDS] [READER...]     readers: idx safetensors checkpoint
+#   scripts/fuzz.sh [SECONDS] [READER...]
+#   readers: idx safetensors checkpoint cifar binarymatrix tar emnistmapping
 set -euo pipefail
 cd "$(dirname "$0")/../Fuzz"
 seconds=${1:-600}
 shift || true
-readers=${*:-idx safetensors checkpoint}
+readers=${*:-idx safetensors checkpoint cifar binarymatrix tar emnistmapping}
 out=../fuzz/out
+# Swift's crash backtracer can hang under AddressSanitizer; libFuzzer reports crashes itself.
+export SWIFT_BACKTRACE=enable=no
 corpus=../fuzz/corpus
 
 # Start clean: a build folder of this sub-package does not notice files added to the library.
@@ -21,6 +24,10 @@ for reader in $readers; do
         idx) product=FuzzIDX ;;
         safetensors) product=FuzzSafeTensors ;;
         checkpoint) product=FuzzCheckpoint ;;
+        cifar) product=FuzzCIFAR ;;
+        binarymatrix) product=FuzzBinaryMatrix ;;
+        tar) product=FuzzTar ;;
+        emnistmapping) product=FuzzEMNISTMapping ;;
         *) echo "unknown reader $reader" >&2; exit 2 ;;
     esac
     swift build -c debug --product "$product" --scratch-path .build-fuzz \
