@@ -12,7 +12,7 @@ let package = Package(
     name: "RectifierFuzz",
     dependencies: [.package(path: "..")],
     targets: ["FuzzIDX", "FuzzSafeTensors", "FuzzCheckpoint", "FuzzProcessedACL", "FuzzReviews", "FuzzCSV", "FuzzSVMLight",
-              "FuzzVocabulary", "FuzzSeeds"].map {
+              "FuzzVocabulary", "FuzzCIFAR", "FuzzBinaryMatrix", "FuzzTar", "FuzzEMNISTMapping", "FuzzSeeds"].map {
         .executableTarget(name: $0, dependencies: [library])
     }
 )

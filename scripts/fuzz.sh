@@ -3,15 +3,17 @@
 # corpora of valid files. Crashes land in fuzz/out/<reader>/ (turn each into a regression test).
 #   scripts/fuzz.sh [SECONDS] [READER...]
 #   scripts/fuzz.sh --build-only              builds every harness, runs none (CI)
-# readers: idx safetensors checkpoint acl reviews csv svmlight vocabulary
+# readers: idx safetensors checkpoint acl reviews csv svmlight vocabulary cifar binarymatrix tar emnistmapping
 set -euo pipefail
 cd "$(dirname "$0")/../Fuzz"
 build_only=0
 if [ "${1:-}" = "--build-only" ]; then build_only=1; shift; fi
 seconds=${1:-600}
 shift || true
-readers=${*:-idx safetensors checkpoint acl reviews csv svmlight vocabulary}
+readers=${*:-idx safetensors checkpoint acl reviews csv svmlight vocabulary cifar binarymatrix tar emnistmapping}
 out=../fuzz/out
+# Swift's crash backtracer can hang under AddressSanitizer; libFuzzer reports crashes itself.
+export SWIFT_BACKTRACE=enable=no
 corpus=../fuzz/corpus
 
 # Start clean: a build folder of this sub-package does not notice files added to the library.
@@ -32,6 +34,10 @@ for reader in $readers; do
         csv) product=FuzzCSV ;;
         svmlight) product=FuzzSVMLight ;;
         vocabulary) product=FuzzVocabulary ;;
+        cifar) product=FuzzCIFAR ;;
+        binarymatrix) product=FuzzBinaryMatrix ;;
+        tar) product=FuzzTar ;;
+        emnistmapping) product=FuzzEMNISTMapping ;;
         *) echo "unknown reader $reader" >&2; exit 2 ;;
     esac
     if ! swift build -c debug --product "$product" --scratch-path .build-fuzz \

@@ -107,4 +107,69 @@ import Testing
         #expect(throws: FileError.self) { try IDXArray.read(dir + "/nope") }
         #expect(throws: FileError.self) { try IDXArray.read(dir) }
     }
+
+    /// MNIST's training-images header declares 60000x28x28 = 47,040,000 bytes.
+    static let mnistHeader = IDXArray(shape: [60000, 28, 28], bytes: [UInt8](repeating: 0, count: 47_040_000)).encoded().prefix(16)
+
+    /// The known bomb: a 2 MB train-images-idx3-ubyte.gz holding MNIST's header and then 2 GiB
+    /// of zeros. It is refused once the stream goes past the declared 47 MB.
+    @Test func bombIsRefusedOnceItPassesTheDeclaredSize() throws {
+        let bomb = FormatTestSupport.gzipBomb(head: Array(Self.mnistHeader), zeros: 2 << 30)
+        #expect(bomb.count < 3_000_000)
+        expectError(bomb, "train-images-idx3-ubyte.gz",
+                    containing: "unexpected bytes after the 47040000 bytes of data declared by the header (60000x28x28)")
+    }
+
+    /// Reads that return a few bytes at a time (a pipe, a slow inflater) give the same array.
+    @Test func streamedReadOfShortPieces() throws {
+        var stream = TricklingStream(Self.images.encoded(), path: "trickle", piece: 3)
+        #expect(try IDXArray.read(from: &stream) == Self.images)
+    }
+
+    /// A raw file declaring more than it holds is refused after reading only what is there.
+    @Test func forgedHeaderInASmallRawFile() {
+        // 4 x 2^24 x 64 bytes declared (4 GiB, at the default limit), 3 bytes present
+        expectError([0, 0, 8, 3, 0, 0, 0, 4, 1, 0, 0, 0, 0, 0, 0, 64, 1, 2, 3], "forged", containing: "file has 3")
+    }
+}
+
+/// The bomb read by the `rectifier` executable in a child process whose address space is
+/// capped at 400 MB (`ulimit -v`): inflating the bomb whole (2 GiB) cannot fit, reading only
+/// the declared 47 MB does. Skipped when the executable was not built next to the tests.
+@Suite struct IDXMemoryBoundTests {
+    static let shell = "/bin/sh"
+    static let limitKB = 400_000
+
+    static func runCapped(_ script: String, _ arguments: [String]) throws -> (status: Int32, reason: Process.TerminationReason, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: shell)
+        process.arguments = ["-c", "ulimit -v \(limitKB) && " + script, "sh"] + arguments
+        // One malloc arena per thread reserves 64 MB of address space; the cap is about data.
+        process.environment = ProcessInfo.processInfo.environment.merging(["MALLOC_ARENA_MAX": "2"]) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, process.terminationReason, String(decoding: output, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: CommandLineTests.executable != nil && FileManager.default.isExecutableFile(atPath: shell),
+                   "needs the rectifier executable beside the tests and /bin/sh"))
+    func bombIsRefusedWithinAFewTimesTheDeclaredSize() throws {
+        // The cap really applies in the child.
+        let check = try Self.runCapped("ulimit -v", [])
+        #expect(check.output.trimmingCharacters(in: .whitespacesAndNewlines) == "\(Self.limitKB)")
+
+        let dir = TestSupport.temporaryDirectory()
+        let bomb = FormatTestSupport.gzipBomb(head: Array(IDXTests.mnistHeader), zeros: 2 << 30)
+        let images = FormatTestSupport.write(bomb, "train-images-idx3-ubyte.gz", in: dir)
+        FormatTestSupport.write(IDXArray(shape: [3], bytes: [1, 2, 3]).encoded(), "train-labels-idx1-ubyte", in: dir)
+        let run = try Self.runCapped("exec \"$1\" train --data-dir \"$2\" --threads 1 --backend builtin",
+                                     [CommandLineTests.executable!, dir])
+        // A clean refusal (exit status 1 with the reader's message), not a crash on a failed allocation.
+        #expect(run.reason == .exit && run.status == 1, "\(run.output)")
+        #expect(run.output.contains(images) && run.output.contains("unexpected bytes after the 47040000 bytes"), "\(run.output)")
+    }
 }

@@ -2,9 +2,9 @@ import Foundation
 import Rectifier
 
 // Writes small valid files of every format into the fuzzers' seed corpora:
-//   FuzzSeeds CORPUS_ROOT   →   CORPUS_ROOT/{idx,safetensors,checkpoint,acl,reviews,csv,svmlight,vocabulary}/
+//   FuzzSeeds CORPUS_ROOT   →   CORPUS_ROOT/{idx,safetensors,checkpoint,acl,reviews,csv,svmlight,vocabulary,cifar,binarymatrix,tar,emnistmapping}/
 let root = CommandLine.arguments.dropFirst().first ?? "corpus"
-for dir in ["idx", "safetensors", "checkpoint", "acl", "reviews", "csv", "svmlight", "vocabulary"] {
+for dir in ["idx", "safetensors", "checkpoint", "acl", "reviews", "csv", "svmlight", "vocabulary", "cifar", "binarymatrix", "tar", "emnistmapping"] {
     try FileManager.default.createDirectory(atPath: "\(root)/\(dir)", withIntermediateDirectories: true)
 }
 func write(_ bytes: [UInt8], _ path: String) {
@@ -17,6 +17,32 @@ write(images.encoded(), "idx/images")
 write(labels.encoded(), "idx/labels")
 write(Gzip.compress(images.encoded()), "idx/images.gz")
 write(Gzip.compress(labels.encoded()), "idx/labels.gz")
+
+let cifar = CIFAR10Batch(pixels: (0..<(2 * CIFAR10Batch.imageSize)).map { UInt8($0 % 251) }, labels: [3, 9])
+write(cifar.encoded(), "cifar/two.bin")
+write(Gzip.compress(cifar.encoded()), "cifar/two.bin.gz")
+
+let matrices = [
+    BinaryMatrix(shape: [3, 2, 4, 4], elements: .uint8((0..<96).map { UInt8($0 * 2) })),
+    BinaryMatrix(shape: [5], elements: .int32([0, 1, 2, 3, 4])),
+    BinaryMatrix(shape: [5, 4], elements: .int32((0..<20).map { Int32($0 - 3) })),
+    BinaryMatrix(shape: [2, 3], elements: .float32([0, 1.5, -2, 1e-3, 4, 5])),
+    BinaryMatrix(shape: [2], elements: .float64([1, -1])),
+    BinaryMatrix(shape: [2, 2], elements: .int16([-1, 0, 1, 300])),
+]
+for (i, m) in matrices.enumerated() { write(m.encoded(), "binarymatrix/\(m.elements.type)-\(i).mat") }
+write(Gzip.compress(matrices[0].encoded()), "binarymatrix/uint8.mat.gz")
+
+let members: [(name: String, contents: [UInt8])] = [
+    ("cifar-10-batches-bin/batches.meta.txt", Array("airplane\nautomobile\n".utf8)),
+    ("cifar-10-batches-bin/" + String(repeating: "p", count: 90) + "/" + String(repeating: "q", count: 30), [1, 2, 3]),
+    (String(repeating: "long", count: 40), Array(0..<200)),
+]
+write(TarWriter.archive(members), "tar/three.tar")
+write(Gzip.compress(TarWriter.archive(members)), "tar/three.tar.gz")
+
+write(Array("0 48\n1 49\n2 65\n3 97\n".utf8), "emnistmapping/four.txt")
+write(Array("1 66\r\n0 65\r\n\r\n".utf8), "emnistmapping/crlf.txt")
 
 var rng = RandomSource(seed: 1)
 let network = Network(Architecture(inputSize: 6, hiddenSizes: [4, 3], classes: 2, activation: .rectifier, signTrick: true), rng: &rng)

@@ -10,55 +10,16 @@ public enum Gzip {
     /// Inflates a gzip stream, refusing to produce more than `limit` bytes (a guard against
     /// decompression bombs). `path` names the file in errors.
     public static func decompress(_ bytes: [UInt8], path: String, limit: Int = FileIO.defaultSizeLimit) throws -> [UInt8] {
-        var stream = z_stream()
-        // 15 + 32: maximum window, detect the gzip/zlib header automatically.
-        guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw FileError(path, "zlib could not be initialised")
-        }
-        defer { inflateEnd(&stream) }
-        // The gzip trailer's ISIZE (size mod 2^32) is a good first guess for the output size.
+        // The gzip trailer's ISIZE (size mod 2^32) is a good first guess for the output size;
+        // only a guess (readAll bounds it by the limit and by deflate's 1032:1 ratio, so a
+        // forged trailer cannot make this allocate gigabytes).
         var expected = 1 << 16
         if bytes.count >= 18 {
             let n = bytes.count
-            let isize = Int(bytes[n - 4]) | Int(bytes[n - 3]) << 8 | Int(bytes[n - 2]) << 16 | Int(bytes[n - 1]) << 24
-            // ISIZE is only a hint (a forged trailer must not make us allocate gigabytes): deflate
-            // cannot expand more than 1032:1.
-            expected = max(expected, min(isize, limit, bytes.count.multipliedReportingOverflow(by: 1032).partialValue))
+            expected = max(expected, Int(bytes[n - 4]) | Int(bytes[n - 3]) << 8 | Int(bytes[n - 2]) << 16 | Int(bytes[n - 1]) << 24)
         }
-        var out = [UInt8](repeating: 0, count: expected)
-        var produced = 0
-        var status: Int32 = Z_OK
-        try bytes.withUnsafeBufferPointer { input in
-            guard input.count <= Int(UInt32.max) else { throw FileError(path, "gzip files of 4 GiB or more are not supported") }
-            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-            stream.avail_in = UInt32(input.count)
-            while status == Z_OK {
-                if produced == out.count {
-                    guard out.count < limit else {
-                        throw FileError(path, "decompresses to more than the limit of \(limit) bytes")
-                    }
-                    out.append(contentsOf: repeatElement(0, count: min(out.count, limit - out.count)))
-                }
-                status = out.withUnsafeMutableBufferPointer { o in
-                    stream.next_out = o.baseAddress! + produced
-                    stream.avail_out = UInt32(min(o.count - produced, Int(UInt32.max)))
-                    let before = stream.avail_out
-                    let s = inflate(&stream, Z_NO_FLUSH)
-                    produced += Int(before - stream.avail_out)
-                    return s
-                }
-                if status == Z_BUF_ERROR && stream.avail_in == 0 {
-                    throw FileError(path, "truncated gzip stream (ends after \(produced) bytes of output)")
-                }
-                if status == Z_BUF_ERROR { status = Z_OK }  // output full: grow and go on
-            }
-        }
-        guard status == Z_STREAM_END else {
-            let reason = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
-            throw FileError(path, "corrupt gzip stream: \(reason)")
-        }
-        out.removeSubrange(produced...)
-        return out
+        var stream = try GzipStream(MemoryStream(bytes, path: path))
+        return try stream.readAll(limit: limit, expectedSize: expected)
     }
 }
 

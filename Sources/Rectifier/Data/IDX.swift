@@ -21,55 +21,82 @@ public struct IDXArray: Equatable, Sendable {
 
     /// Reads an IDX file, raw or gzip-compressed. Checks the magic number, the element type,
     /// that every dimension is positive and the declared size is below `limit` bytes, and that
-    /// the file holds exactly the declared number of elements — all before allocating for them.
+    /// the file holds exactly the declared number of elements. A gzip file is inflated only as
+    /// far as the header declares (plus one byte to see that nothing follows), so a small file
+    /// that inflates to gigabytes costs no more memory than the declared size.
     public static func read(_ path: String, limit: Int = FileIO.defaultSizeLimit) throws -> IDXArray {
-        var file = try FileIO.read(path, limit: limit)
-        if Gzip.isCompressed(file) {
-            file = try Gzip.decompress(file, path: path, limit: limit)
+        var input = try Gzip.open(path)
+        return try read(from: &input, limit: limit)
+    }
+
+    /// Reads an IDX array from `input`, which must end right after it.
+    public static func read(from input: inout some ByteStream, limit: Int = FileIO.defaultSizeLimit) throws -> IDXArray {
+        let (shape, _) = try readHeader(from: &input, limit: limit)
+        let total = shape.reduce(1, *)
+        let dimensions = shape.map(String.init).joined(separator: "x")
+        let data = try input.read(upTo: total)
+        guard data.count == total else {
+            throw FileError(input.path, "truncated: header declares \(dimensions) = \(total) bytes of data, file has \(data.count)")
         }
-        return try parse(file, path: path, limit: limit)
+        guard try input.atEnd() else {
+            throw FileError(input.path, "unexpected bytes after the \(total) bytes of data declared by the header (\(dimensions))")
+        }
+        return IDXArray(shape: shape, bytes: data)
     }
 
     /// Parses the bytes of an uncompressed IDX file; `path` names it in errors. The bytes are
     /// taken over (the header is removed in place, no copy of the data).
     public static func parse(_ file: consuming [UInt8], path: String, limit: Int = FileIO.defaultSizeLimit) throws -> IDXArray {
-        guard file.count >= 4 else { throw FileError(path, "truncated: \(file.count) bytes, too short for an IDX header") }
-        guard file[0] == 0, file[1] == 0 else {
-            let magic = file[0..<4].map { String($0, radix: 16) }.joined(separator: " ")
-            throw FileError(path, "not an IDX file (magic bytes \(magic), expected 00 00 08 nn)")
-        }
-        guard file[2] == 0x08 else {
-            throw FileError(path, "unsupported IDX element type 0x\(String(file[2], radix: 16)) (only unsigned bytes, 0x08)")
-        }
-        let rank = Int(file[3])
-        guard (1...4).contains(rank) else { throw FileError(path, "IDX header declares \(rank) dimensions (expected 1 to 4)") }
-        let headerSize = 4 + 4 * rank
-        guard file.count >= headerSize else {
-            throw FileError(path, "truncated: \(file.count) bytes, header needs \(headerSize)")
-        }
-        var shape: [Int] = []
-        var total = 1
-        for d in 0..<rank {
-            let o = 4 + 4 * d
-            let dim = Int(file[o]) << 24 | Int(file[o + 1]) << 16 | Int(file[o + 2]) << 8 | Int(file[o + 3])
-            guard dim > 0 else { throw FileError(path, "IDX dimension \(d) is zero") }
-            let (product, overflow) = total.multipliedReportingOverflow(by: dim)
-            guard !overflow, product <= limit else {
-                throw FileError(path, "IDX header declares an absurd size (dimensions \((shape + [dim]).map(String.init).joined(separator: "x"))...), over the limit of \(limit) bytes")
-            }
-            total = product
-            shape.append(dim)
-        }
-        let payload = file.count - headerSize
+        var data = file
+        // The header is at most 20 bytes; reading it from a copy of them keeps the data unshared.
+        var head = MemoryStream(Array(data.prefix(20)), path: path)
+        let (shape, headerSize) = try readHeader(from: &head, limit: limit)
+        let total = shape.reduce(1, *)
+        let payload = data.count - headerSize
         guard payload >= total else {
             throw FileError(path, "truncated: header declares \(shape.map(String.init).joined(separator: "x")) = \(total) bytes of data, file has \(payload)")
         }
         guard payload == total else {
             throw FileError(path, "\(payload - total) unexpected bytes after the \(total) declared by the header")
         }
-        var data = file
         data.removeFirst(headerSize)
         return IDXArray(shape: shape, bytes: data)
+    }
+
+    /// Reads and checks the header: the shape, and the header's size in bytes.
+    static func readHeader(from input: inout some ByteStream, limit: Int) throws -> (shape: [Int], size: Int) {
+        var magic = [UInt8](repeating: 0, count: 4)
+        let got = try magic.withUnsafeMutableBytes { try input.readFully(into: $0) }
+        guard got == 4 else { throw FileError(input.path, "truncated: \(got) bytes, too short for an IDX header") }
+        guard magic[0] == 0, magic[1] == 0 else {
+            let hex = magic.map { String($0, radix: 16) }.joined(separator: " ")
+            throw FileError(input.path, "not an IDX file (magic bytes \(hex), expected 00 00 08 nn)")
+        }
+        guard magic[2] == 0x08 else {
+            throw FileError(input.path, "unsupported IDX element type 0x\(String(magic[2], radix: 16)) (only unsigned bytes, 0x08)")
+        }
+        let rank = Int(magic[3])
+        guard (1...4).contains(rank) else { throw FileError(input.path, "IDX header declares \(rank) dimensions (expected 1 to 4)") }
+        let headerSize = 4 + 4 * rank
+        var dimensions = [UInt8](repeating: 0, count: 4 * rank)
+        let more = try dimensions.withUnsafeMutableBytes { try input.readFully(into: $0) }
+        guard more == 4 * rank else {
+            throw FileError(input.path, "truncated: \(4 + more) bytes, header needs \(headerSize)")
+        }
+        var shape: [Int] = []
+        var total = 1
+        for d in 0..<rank {
+            let o = 4 * d
+            let dim = Int(dimensions[o]) << 24 | Int(dimensions[o + 1]) << 16 | Int(dimensions[o + 2]) << 8 | Int(dimensions[o + 3])
+            guard dim > 0 else { throw FileError(input.path, "IDX dimension \(d) is zero") }
+            let (product, overflow) = total.multipliedReportingOverflow(by: dim)
+            guard !overflow, product <= limit else {
+                throw FileError(input.path, "IDX header declares an absurd size (dimensions \((shape + [dim]).map(String.init).joined(separator: "x"))...), over the limit of \(limit) bytes")
+            }
+            total = product
+            shape.append(dim)
+        }
+        return (shape, headerSize)
     }
 
     /// The bytes of this array as an uncompressed IDX file.
