@@ -5,8 +5,9 @@ import Darwin
 #endif
 import Synchronization
 
-/// Ctrl-C handling: the first SIGINT asks the training loop to stop at the next step (it then
-/// saves a checkpoint); a second one terminates at once.
+/// Ctrl-C handling: the first SIGINT (or SIGTERM, which Slurm sends to a preempted or
+/// cancelled task) asks the training loop to stop at the next step (it then saves a
+/// checkpoint); a second one terminates at once.
 enum Interrupt {
     private static let flag = Atomic<Bool>(false)
 
@@ -18,10 +19,13 @@ enum Interrupt {
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
-        signal(SIGINT) { _ in
-            Interrupt.flag.store(true, ordering: .relaxed)
-            signal(SIGINT, SIG_DFL)  // a second Ctrl-C ends the process
+        for s in [SIGINT, SIGTERM] {
+            signal(s) { received in
+                Interrupt.flag.store(true, ordering: .relaxed)
+                signal(received, SIG_DFL)  // a second one ends the process
+            }
         }
     }
 }

@@ -1,0 +1,135 @@
+import Foundation
+
+/// Submitting a sweep's unfinished runs to Slurm as one job array whose tasks each run
+/// `rectifier sweep task DIR $SLURM_ARRAY_TASK_ID`. The sweep directory and the executable
+/// must be visible at the same paths on every node (a shared file system).
+public struct SlurmSubmission: Codable, Equatable, Sendable {
+    /// Settings of the job, as sbatch options.
+    public struct Options: Codable, Equatable, Sendable {
+        public var partition: String?
+        public var time: String?
+        public var cpusPerTask = 1
+        public var memory: String?
+        /// Most array tasks running at once (the `%K` of `--array`).
+        public var maxParallel: Int?
+        /// More arguments for every task (e.g. `--backend builtin`).
+        public var taskArguments: [String] = []
+        public init() {}
+    }
+
+    /// The job id sbatch gave (nil for a dry run).
+    public var jobID: String?
+    /// The run indices of the array.
+    public var indices: [Int]
+    /// The sbatch script.
+    public var script: String
+
+    /// `0-3,5,8-9` for [0, 1, 2, 3, 5, 8, 9].
+    public static func arrayRanges(_ indices: [Int]) -> String {
+        var parts: [String] = []
+        var i = 0
+        let sorted = indices.sorted()
+        while i < sorted.count {
+            var j = i
+            while j + 1 < sorted.count && sorted[j + 1] == sorted[j] + 1 { j += 1 }
+            parts.append(i == j ? String(sorted[i]) : "\(sorted[i])-\(sorted[j])")
+            i = j + 1
+        }
+        return parts.joined(separator: ",")
+    }
+
+    /// The batch script for `indices` of `sweep` (absolute paths throughout).
+    public static func script(for sweep: SweepDirectory, indices: [Int], executable: String, options: Options) -> String {
+        let dir = URL(fileURLWithPath: sweep.path).standardizedFileURL.path
+        var lines = ["#!/bin/bash",
+                     "# Written by `rectifier sweep submit`: one array task per unfinished run of \(dir).",
+                     "# The sweep directory must be on a file system every node sees at this path.",
+                     "#SBATCH --job-name=rectifier-sweep",
+                     "#SBATCH --array=\(arrayRanges(indices))" + (options.maxParallel.map { "%\($0)" } ?? ""),
+                     "#SBATCH --requeue",
+                     "#SBATCH --cpus-per-task=\(options.cpusPerTask)",
+                     "#SBATCH --output=\(dir)/slurm/task-%A_%a.out"]
+        if let p = options.partition { lines.append("#SBATCH --partition=\(p)") }
+        if let t = options.time { lines.append("#SBATCH --time=\(t)") }
+        if let m = options.memory { lines.append("#SBATCH --mem=\(m)") }
+        // A requeued or preempted task gets SIGTERM: the task saves its checkpoint, and the
+        // next attempt resumes from it.
+        let extra = options.taskArguments.map { " " + shellQuoted($0) }.joined()
+        lines.append("exec \(shellQuoted(executable)) sweep task \(shellQuoted(dir)) \"$SLURM_ARRAY_TASK_ID\" "
+                     + "--threads \"${SLURM_CPUS_PER_TASK:-1}\" --slurm-job \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\"\(extra)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func shellQuoted(_ s: String) -> String {
+        s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+=:,".contains($0) } ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+extension SweepDirectory {
+    /// Where the Slurm files go.
+    public var slurmPath: String { path + "/slurm" }
+
+    /// Writes the batch script for every unfinished run and, unless `dryRun`, submits it with
+    /// `sbatch` and records the job; nil when nothing is left to run.
+    public func submit(executable: String, options: SlurmSubmission.Options, dryRun: Bool) throws -> SlurmSubmission? {
+        let active = try activeSlurmTasks()
+        let indices = try records().map(\.index).filter {
+            switch status($0, activeSlurmTasks: active) {
+            case .finished, .running: false
+            case .failed(let message, _): !message.hasPrefix("training diverged")
+            case .planned: true
+            }
+        }
+        guard !indices.isEmpty else { return nil }
+        try FileManager.default.createDirectory(atPath: slurmPath, withIntermediateDirectories: true)
+        var submission = SlurmSubmission(jobID: nil, indices: indices,
+                                         script: SlurmSubmission.script(for: self, indices: indices, executable: executable, options: options))
+        let scriptPath = slurmPath + "/submit.sbatch"
+        try FileIO.writeAtomically(Array(submission.script.utf8), to: scriptPath)
+        guard !dryRun else { return submission }
+        let out = try Self.command("sbatch", ["--parsable", scriptPath])
+        guard let id = out.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }),
+              !id.isEmpty, id.allSatisfy(\.isNumber) else {
+            throw FileError(scriptPath, "sbatch did not give a job id: \(out)")
+        }
+        submission.jobID = id
+        try FileIO.writeJSON(try slurmJobs() + [submission], to: slurmPath + "/jobs.json")
+        return submission
+    }
+
+    /// The jobs submitted so far.
+    public func slurmJobs() throws -> [SlurmSubmission] {
+        let file = slurmPath + "/jobs.json"
+        guard FileManager.default.fileExists(atPath: file) else { return [] }
+        return try FileIO.jsonDecoder().decode([SlurmSubmission].self, from: Data(FileIO.read(file)))
+    }
+
+    /// The run indices that a recorded job still has pending or running (from `squeue`);
+    /// empty when no job is recorded or `squeue` is absent.
+    public func activeSlurmTasks() throws -> Set<Int> {
+        let ids = try slurmJobs().compactMap(\.jobID)
+        guard !ids.isEmpty, let out = try? Self.command("squeue", ["-h", "-r", "-j", ids.joined(separator: ","), "-o", "%i"]) else {
+            return []
+        }
+        return Set(out.split(separator: "\n").compactMap { line in line.split(separator: "_").last.flatMap { Int($0) } })
+    }
+
+    /// Runs `tool` (found on PATH) and returns its standard output; throws with its standard
+    /// error when it fails.
+    static func command(_ tool: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [tool] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        do { try process.run() } catch { throw UsageError("cannot run \(tool): \(error.localizedDescription)") }
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw UsageError("\(tool) failed: " + String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return String(decoding: stdout, as: UTF8.self)
+    }
+}
