@@ -9,6 +9,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // MD5 and SHA-256 of downloaded dataset files.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Hot numeric kernels (GEMM micro-kernels, sparse row kernels). C, because Swift cannot
@@ -18,7 +20,7 @@ let package = Package(
         .systemLibrary(name: "CZlib"),
         .target(
             name: "Rectifier",
-            dependencies: ["CKernels", "CZlib"],
+            dependencies: ["CKernels", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources/mnist-demo")]
         ),
         .executableTarget(
