@@ -22,13 +22,19 @@ struct SweepCommand: ParsableCommand {
             .standardizedFileURL.path
     }
 
-    /// The run specification `rectifier train` would make of `run`'s options.
-    static func specification(_ run: PlannedRun) throws -> RunSpecification {
+    /// The run specification `rectifier train` would make of `run`'s options, with relative
+    /// paths (data-dir, init-from) taken from the sweep file's directory, `base`.
+    static func specification(_ run: PlannedRun, base: URL) throws -> RunSpecification {
+        var spec: RunSpecification
         do {
-            return try Train.parse(run.arguments).specification()
+            spec = try Train.parse(run.arguments).specification()
         } catch {
             throw UsageError(Train.message(for: error).replacingOccurrences(of: "Error: ", with: ""))
         }
+        func absolute(_ path: String) -> String { URL(fileURLWithPath: path, relativeTo: base).standardizedFileURL.path }
+        spec.data.directory = spec.data.directory.map(absolute)
+        spec.initFrom = spec.initFrom.map(absolute)
+        return spec
     }
 
     struct Plan: ParsableCommand {
@@ -43,7 +49,8 @@ struct SweepCommand: ParsableCommand {
 
         func run() throws {
             let sweep = SweepDirectory(out)
-            let report = try sweep.plan(try SweepSpecification.read(spec), from: spec, specification: SweepCommand.specification)
+            let base = URL(fileURLWithPath: spec).deletingLastPathComponent()
+            let report = try sweep.plan(try SweepSpecification.read(spec), from: spec) { try SweepCommand.specification($0, base: base) }
             print("\(out): \(report.runs.count) runs planned (\(report.added.count) new"
                 + (report.removed.isEmpty ? "" : ", \(report.removed.count) unstarted removed") + ")")
         }
@@ -73,8 +80,14 @@ struct SweepCommand: ParsableCommand {
             console.line("sweep \(sweep), run \(index): \(try dir.record(index).specification.summary)")
             do {
                 let result = try dir.runTask(index, options: options, slurmJob: slurmJob) { event in
-                    if case .training(.epochFinished(let m, _)) = event {
+                    switch event {
+                    case .training(.epochFinished(let m, _)):
                         console.line("epoch \(m.epoch)  valid err \(percent(m.validationError))  sparsity \(percent(m.validationSparsity))")
+                    case let .resumed(epoch, position, examples):
+                        console.line("resuming: epoch \(epoch), example \(position) of \(examples)")
+                    case .pretrainingEpoch(let e):
+                        console.line("pre-training layer \(e.layer) epoch \(e.epoch)  valid rec \(format(e.validationReconstruction, 4))")
+                    default: break
                     }
                 }
                 if let t = result.training {

@@ -18,6 +18,7 @@ import TOMLKit
 /// l1 = [0.001, 0.0]
 /// [random]                          # `count` draws from the sweep's seed
 /// l1 = { uniform = [0.0, 0.01] }    # or { log-uniform = [1e-5, 1e-2] }, or { choice = [...] }
+/// seed = { integer = [1, 1000000] } # whole numbers, uniform
 /// ```
 public struct SweepSpecification: Equatable, Sendable {
     /// The sweep's own seed (the random axes' draws).
@@ -187,11 +188,13 @@ public enum SweepValue: Hashable, Sendable, Codable, CustomStringConvertible {
 public enum SweepDistribution: Equatable, Sendable {
     case uniform(Double, Double)
     case logUniform(Double, Double)
+    case integer(Int, Int)
     case choice([SweepValue])
 
     init(_ value: any TOMLValueConvertible, at key: String, path: String) throws {
         guard let t = value.table, t.keys.count == 1, let kind = t.keys.first else {
-            throw FileError(path, "\(key) must be one of { uniform = [min, max] }, { log-uniform = [min, max] }, { choice = [...] }")
+            throw FileError(path, "\(key) must be one of { uniform = [min, max] }, { log-uniform = [min, max] }, "
+                + "{ integer = [min, max] }, { choice = [...] }")
         }
         if kind == "choice" {
             self = .choice(try SweepSpecification.list(t[kind]!, at: key, path: path))
@@ -207,7 +210,12 @@ public enum SweepDistribution: Equatable, Sendable {
         case "log-uniform":
             guard lo > 0 else { throw FileError(path, "\(key): log-uniform needs min > 0, got \(lo)") }
             self = .logUniform(lo, hi)
-        default: throw FileError(path, "\(key): unknown distribution '\(kind)' (uniform, log-uniform, choice)")
+        case "integer":
+            guard lo == lo.rounded(), hi == hi.rounded(), abs(lo) < 1e15, abs(hi) < 1e15 else {
+                throw FileError(path, "\(key): integer takes whole-number bounds")
+            }
+            self = .integer(Int(lo), Int(hi))
+        default: throw FileError(path, "\(key): unknown distribution '\(kind)' (uniform, log-uniform, integer, choice)")
         }
     }
 
@@ -218,6 +226,7 @@ public enum SweepDistribution: Equatable, Sendable {
         switch self {
         case let .uniform(lo, hi): return .double(lo + (hi - lo) * u)
         case let .logUniform(lo, hi): return .double(exp(log(lo) + (log(hi) - log(lo)) * u))
+        case let .integer(lo, hi): return .int(lo + rng.nextInt(below: hi - lo + 1))
         case .choice(let values): return values[rng.nextInt(below: values.count)]
         }
     }

@@ -76,7 +76,7 @@ public struct SweepWorkers {
                 }
                 let state = sweep.status(worker.index)
                 if status == 0 && !crashed {
-                    summary.finished.append(worker.index)
+                    if case .failed = state { summary.failed.append(worker.index) } else { summary.finished.append(worker.index) }
                 } else if status == 130 || stopping {
                     // Stopped by Ctrl-C after its checkpoint: resumable, not a failure.
                 } else if attempts[worker.index]! <= retries, case .failed(let message, _) = state, !message.hasPrefix("training diverged") {

@@ -1,0 +1,194 @@
+import Foundation
+import Rectifier
+import Testing
+
+/// Sweeps through the `rectifier` executable: local workers, failures, and a real Slurm
+/// (started by `scripts/slurm-local.sh`, as CI does) running the same runs as job arrays.
+@Suite(.serialized) struct SweepCommandLineTests {
+    typealias CLI = CommandLineTests
+
+    static let spec = """
+        [base]
+        layers = "24"
+        epochs = 2
+        batch-size = 20
+        [grid]
+        learning-rate = [0.1, 0.05, 0.02]
+        seed = [1, 2]
+        """
+
+    /// A sweep directory planned from `text`.
+    static func planned(_ text: String = spec) throws -> String {
+        let root = TestSupport.temporaryDirectory()
+        try text.write(toFile: root + "/sweep.toml", atomically: true, encoding: .utf8)
+        let plan = try CLI.run(["sweep", "plan", root + "/sweep.toml", "--out", root + "/sweep"])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        return root + "/sweep"
+    }
+
+    static func modelTensors(_ path: String) throws -> [String: SafeTensors.Tensor] {
+        try SafeTensors.read(path).tensors
+    }
+
+    @Test(.enabled(if: CLI.executable != nil, "needs the rectifier executable"))
+    func localWorkersRunEveryRunOnceAndCollectTheTable() throws {
+        let dir = try Self.planned()
+        let run = try CLI.run(["sweep", "run", dir, "--jobs", "2", "--threads-per-job", "1", "--backend", "builtin"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("6 finished, 0 failed"), "\(run.stdout)")
+        let status = try CLI.run(["sweep", "status", dir])
+        #expect(status.stdout.contains("6 runs: 0 planned, 0 running, 6 finished, 0 failed"), "\(status.stdout)")
+        let collect = try CLI.run(["sweep", "collect", dir])
+        #expect(collect.status == 0, "\(collect.stderr)")
+        let csv = try String(contentsOfFile: dir + "/results.csv", encoding: .utf8).split(separator: "\n")
+        #expect(csv.count == 7 && csv[0].hasPrefix("index,status,learning-rate,seed,validation_error"))
+        #expect(csv.dropFirst().allSatisfy { $0.contains(",finished,") })
+        // A second run has nothing to do.
+        let again = try CLI.run(["sweep", "run", dir, "--jobs", "2"])
+        #expect(again.stdout.contains("0 finished, 0 failed") && !again.stdout.contains("started"), "\(again.stdout)")
+        // A task of a finished run reuses its result.
+        let task = try CLI.run(["sweep", "task", dir, "3"])
+        #expect(task.status == 0 && task.stdout.contains("already finished"), "\(task.stdout)")
+    }
+
+    @Test(.enabled(if: CLI.executable != nil, "needs the rectifier executable"))
+    func aFailingRunIsRecordedAndTheOthersGoOn() throws {
+        let dir = try Self.planned("""
+            [base]
+            layers = "300,300"
+            epochs = 1
+            l1 = 0.0
+            [grid]
+            learning-rate = [10000.0, 0.05]
+            """)
+        let run = try CLI.run(["sweep", "run", dir, "--jobs", "2", "--retries", "1"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("1 finished, 1 failed"), "\(run.stdout)")
+        let status = try CLI.run(["sweep", "status", dir])
+        #expect(status.stdout.contains("1 finished, 1 failed") && status.stdout.contains("run 0000 failed: training diverged"), "\(status.stdout)")
+        let bad = try CLI.run(["sweep", "plan", "/nonexistent.toml", "--out", dir])
+        #expect(bad.status != 0 && bad.stderr.contains("/nonexistent.toml: no such file"))
+        let root = TestSupport.temporaryDirectory()
+        try "[grid]\nlearning-rat = [0.1]".write(toFile: root + "/s.toml", atomically: true, encoding: .utf8)
+        let unknown = try CLI.run(["sweep", "plan", root + "/s.toml", "--out", root + "/out"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("learning-rat"), "\(unknown.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/out/runs"), "nothing planned")
+    }
+
+    /// The sweep files shipped in sweeps/ plan: 200 and 12 networks, the same data path.
+    @Test(.enabled(if: CLI.executable != nil, "needs the rectifier executable"))
+    func theShippedSweepFilesPlan() throws {
+        for (file, count) in [("figure3-mnist.toml", 200), ("figure3-mnist-small.toml", 12)] {
+            let dir = TestSupport.temporaryDirectory() + "/sweep"
+            let r = try CLI.run(["sweep", "plan", TestSupport.projectRoot.path + "/sweeps/" + file, "--out", dir])
+            #expect(r.status == 0 && r.stdout.contains("\(count) runs planned"), "\(file): \(r.stdout) \(r.stderr)")
+            let record = try SweepDirectory(dir).record(0)
+            #expect(record.specification.data.directory == TestSupport.projectRoot.appendingPathComponent("../shared/data/mnist").standardized.path)
+            #expect(record.specification.training?.hiddenSizes == [1000, 1000, 1000])
+            let l1 = try SweepDirectory(dir).records().compactMap { $0.specification.training?.l1 }
+            #expect(l1.allSatisfy { $0 >= 0 && $0 <= 0.01 } && Set(l1).count == count)
+        }
+    }
+
+    // MARK: Slurm
+
+    /// Whether Slurm is installed and a local cluster can be started (root, slurm-wlm, munge).
+    static let slurm: Bool = {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sbatch"), getuid() == 0, CLI.executable != nil else { return false }
+        let start = Process()
+        start.executableURL = URL(fileURLWithPath: TestSupport.projectRoot.path + "/scripts/slurm-local.sh")
+        start.arguments = ["start"]
+        start.standardOutput = FileHandle.nullDevice
+        start.standardError = FileHandle.nullDevice
+        guard (try? start.run()) != nil else { return false }
+        start.waitUntilExit()
+        return start.terminationStatus == 0
+    }()
+
+    /// Waits until Slurm has no pending or running task of `job` (at most `seconds`).
+    static func wait(for job: String, seconds: Double = 600) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let q = Process()
+            q.executableURL = URL(fileURLWithPath: "/usr/bin/squeue")
+            q.arguments = ["-h", "-j", job]
+            let out = Pipe()
+            q.standardOutput = out
+            q.standardError = FileHandle.nullDevice
+            try q.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            q.waitUntilExit()
+            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        Issue.record("Slurm job \(job) did not finish in \(seconds) s")
+    }
+
+    static func submit(_ dir: String) throws -> String {
+        let r = try CLI.run(["sweep", "submit", dir, "--slurm", "--cpus-per-task", "1", "--max-parallel", "2", "--backend", "builtin"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let words = r.stdout.split(separator: " ")
+        return try #require(words.firstIndex(of: "job").map { String(words[$0 + 1].dropLast()) }, "\(r.stdout)")
+    }
+
+    @Test(.enabled(if: slurm, "needs Slurm (apt-get install slurm-wlm munge) and root to start a local cluster"))
+    func aSlurmArrayGivesTheRunsOfLocalWorkers() throws {
+        let slurmDir = try Self.planned()
+        let localDir = try Self.planned()
+        let dry = try CLI.run(["sweep", "submit", slurmDir, "--slurm", "--dry-run", "--max-parallel", "2"])
+        #expect(dry.stdout.contains("#SBATCH --array=0-5%2"), "\(dry.stdout)")
+        let job = try Self.submit(slurmDir)
+        let local = try CLI.run(["sweep", "run", localDir, "--jobs", "2", "--threads-per-job", "1", "--backend", "builtin"])
+        #expect(local.status == 0, "\(local.stderr)")
+        try Self.wait(for: job)
+        let collect = try CLI.run(["sweep", "collect", slurmDir])
+        #expect(collect.status == 0 && !collect.stdout.contains("not finished"), "\(collect.stdout)")
+        for i in 0..<6 {
+            let name = SweepDirectory.name(i)
+            #expect(try Self.modelTensors("\(slurmDir)/runs/\(name)/model.safetensors")
+                    == Self.modelTensors("\(localDir)/runs/\(name)/model.safetensors"), "run \(name)")
+        }
+        let log = try String(contentsOfFile: "\(slurmDir)/slurm/task-\(job)_0.out", encoding: .utf8)
+        #expect(log.contains("test error"), "\(log)")
+        let nothing = try CLI.run(["sweep", "submit", slurmDir, "--slurm"])
+        #expect(nothing.stdout.contains("nothing to submit"))
+    }
+
+    @Test(.enabled(if: slurm, "needs Slurm (apt-get install slurm-wlm munge) and root to start a local cluster"))
+    func aCancelledArrayTaskResumesFromItsCheckpoint() throws {
+        let longer = Self.spec.replacingOccurrences(of: "epochs = 2", with: "epochs = 12")
+            .replacingOccurrences(of: "seed = [1, 2]", with: "seed = [1]")
+        let dir = try Self.planned(longer)
+        let reference = try Self.planned(longer)
+        let job = try Self.submit(dir)
+        // Cancel task 1 once it has finished an epoch (its first checkpoint is on disk).
+        let metrics = "\(dir)/runs/0001/metrics.jsonl"
+        let deadline = Date().addingTimeInterval(300)
+        while Date() < deadline, ((try? String(contentsOfFile: metrics, encoding: .utf8))?.split(separator: "\n").count ?? 0) < 1 {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let cancel = Process()
+        cancel.executableURL = URL(fileURLWithPath: "/usr/bin/scancel")
+        cancel.arguments = ["\(job)_1"]
+        try cancel.run()
+        cancel.waitUntilExit()
+        try Self.wait(for: job)
+        let status = try CLI.run(["sweep", "status", dir])
+        #expect(status.stdout.contains("2 finished") && status.stdout.contains("1 planned") && status.stdout.contains("1 resumable"),
+                "\(status.stdout)")
+        let second = try Self.submit(dir)
+        try Self.wait(for: second)
+        let log = try String(contentsOfFile: "\(dir)/slurm/task-\(second)_1.out", encoding: .utf8)
+        #expect(log.contains("resuming"), "the resubmitted task continued its checkpoint: \(log)")
+        let local = try CLI.run(["sweep", "run", reference, "--jobs", "2", "--backend", "builtin"])
+        #expect(local.status == 0, "\(local.stderr)")
+        for i in 0..<3 {
+            let name = SweepDirectory.name(i)
+            #expect(try Self.modelTensors("\(dir)/runs/\(name)/model.safetensors")
+                    == Self.modelTensors("\(reference)/runs/\(name)/model.safetensors"), "run \(name)")
+        }
+        let epochs = try String(contentsOfFile: metrics, encoding: .utf8).split(separator: "\n")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }.map { $0["epoch"] as! Int }
+        #expect(epochs == Array(1...12), "no epoch lost or repeated: \(epochs)")
+    }
+}
