@@ -49,7 +49,8 @@ public struct ImageShape: Codable, Equatable, Sendable, CustomStringConvertible 
 /// Every dataset Rectifier knows.
 public enum Datasets {
     /// In the order `rectifier datasets list` shows them.
-    public static let all: [any DatasetKind] = [MNISTDataset(), IDXDataset()]
+    public static let all: [any DatasetKind] = [MNISTDataset(), IDXDataset(), CIFAR10Dataset(), NORBSmallDataset(), NORBDataset(),
+                                                EMNISTDataset()]
 
     /// The dataset called `name` (case-insensitive), or nil.
     public static func named(_ name: String) -> (any DatasetKind)? {

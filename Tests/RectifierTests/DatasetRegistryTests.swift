@@ -1,0 +1,137 @@
+import Foundation
+import Rectifier
+import Testing
+
+/// Every dataset of the registry on small files written here in its real format: loaded
+/// through `DataReference` (splits, shapes, values, class names) and trained one epoch through
+/// the command line.
+@Suite(.serialized) struct DatasetRegistryTests {
+    /// A directory of tiny files in `dataset`'s format: images whose pixels encode their index
+    /// and label (label = index % classes).
+    static func write(_ dataset: String) throws -> String {
+        let dir = TestSupport.temporaryDirectory() + "/" + dataset
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        func put(_ bytes: [UInt8], _ name: String) { FormatTestSupport.write(bytes, name, in: dir) }
+        switch dataset {
+        case "idx":
+            // 12x10 images, 7 classes, 24 training and 7 test images
+            for (prefix, count) in [("train", 24), ("t10k", 7)] {
+                let pixels: [UInt8] = (0..<(count * 120)).map { (i: Int) -> UInt8 in UInt8((i / 120 * 11 + i % 120) % 256) }
+                put(Gzip.compress(IDXArray(shape: [count, 12, 10], bytes: pixels).encoded()), "\(prefix)-images-idx3-ubyte.gz")
+                put(IDXArray(shape: [count], bytes: (0..<count).map { UInt8($0 % 7) }).encoded(), "\(prefix)-labels-idx1-ubyte")
+            }
+        case "cifar10":
+            var members: [(name: String, contents: [UInt8])] = []
+            for name in CIFAR10Binary.trainingFiles + [CIFAR10Binary.testFile] {
+                let count = 4
+                let pixels: [UInt8] = (0..<(count * 3072)).map { (i: Int) -> UInt8 in UInt8(i % 251) }
+                let batch = CIFAR10Batch(pixels: pixels, labels: (0..<count).map { UInt8($0 % 10) })
+                members.append(("cifar-10-batches-bin/" + name, batch.encoded()))
+            }
+            let names = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+            members.append(("cifar-10-batches-bin/batches.meta.txt", Array((names.joined(separator: "\n") + "\n\n").utf8)))
+            put(Gzip.compress(TarWriter.archive(members)), CIFAR10Dataset.archive)
+        case "norb-small", "norb":
+            let (size, classes, stems): (Int, Int, [String]) = dataset == "norb"
+                ? (108, 6, (1...10).map { String(format: "norb-5x46789x9x18x6x2x108x108-training-%02d", $0) }
+                    + (1...2).map { String(format: "norb-5x01235x9x18x6x2x108x108-testing-%02d", $0) })
+                : (96, 5, ["smallnorb-5x46789x9x18x6x2x96x96-training", "smallnorb-5x01235x9x18x6x2x96x96-testing"])
+            for stem in stems {
+                let count = dataset == "norb" ? 3 : 10
+                let plane = size * size
+                let pixels: [UInt8] = (0..<(count * 2 * plane)).map { (i: Int) -> UInt8 in UInt8(i / plane * 40 % 256) }
+                put(Gzip.compress(BinaryMatrix(shape: [count, 2, size, size], elements: .uint8(pixels)).encoded()), stem + "-dat.mat.gz")
+                put(BinaryMatrix(shape: [count], elements: .int32((0..<count).map { Int32($0 % classes) })).encoded(), stem + "-cat.mat")
+                put(BinaryMatrix(shape: [count, 4], elements: .int32([Int32](repeating: 1, count: count * 4))).encoded(), stem + "-info.mat")
+            }
+        case "emnist-byclass", "nistp":
+            let f = EMNIST.fileNames(split: "byclass")
+            for (images, labels, count) in [(f.trainImages, f.trainLabels, 30), (f.testImages, f.testLabels, 8)] {
+                // stored transposed, as EMNIST does: column c of the upright image is row c here
+                var stored = [UInt8](repeating: 0, count: count * 784)
+                for i in 0..<count { for r in 0..<28 { stored[i * 784 + 3 * 28 + r] = UInt8(100 + i) } }  // upright: column... row 3
+                put(Gzip.compress(IDXArray(shape: [count, 28, 28], bytes: stored).encoded()), images)
+                put(Gzip.compress(IDXArray(shape: [count], bytes: (0..<count).map { UInt8($0 % 62) }).encoded()), labels)
+            }
+            let chars = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+            put(Array(chars.enumerated().map { "\($0.offset) \($0.element.asciiValue!)\n" }.joined().utf8), f.mapping)
+        default:
+            Issue.record("no writer for \(dataset)")
+        }
+        return dir
+    }
+
+    @Test func idxTakesAnyImageSizeAndClassCount() throws {
+        let dir = try Self.write("idx")
+        let data = try DataReference(dataset: "idx", directory: dir).load()
+        #expect(data.train.count == 20 && data.validation.count == 4 && data.test.count == 7, "the last sixth validates")
+        #expect(data.train.featureCount == 120 && data.train.classes == 7)
+        #expect(data.train.inputs.row(1)[0] == Float(11) / 255)
+        let nine = try DataReference(dataset: "idx", directory: dir, validation: 9).load()
+        #expect(nine.train.count == 15 && nine.validation.count == 9)
+        #expect(throws: FileError.self) { try DataReference(dataset: "idx", directory: dir, validation: 24).load() }
+    }
+
+    @Test func cifar10ReadsTheArchiveAndHalvesTheTestBatch() throws {
+        let dir = try Self.write("cifar10")
+        let data = try DataReference(dataset: "cifar10", directory: dir).load()
+        #expect(data.train.count == 20 && data.validation.count == 2 && data.test.count == 2)
+        #expect(data.train.featureCount == 3072 && data.train.classNames[9] == "truck")
+        #expect(data.test.labels == [2, 3] && data.validation.labels == [0, 1])
+        // pixel 5 of the second training image: (3072 + 5) % 251
+        #expect(abs(data.train.inputs.row(1)[5] - Float((3072 + 5) % 251) / 255) < 1e-6)
+        if case .bytes = data.train.inputs {} else { Issue.record("CIFAR-10 inputs are kept as bytes") }
+        let other = try DataReference(dataset: "cifar10", directory: dir, validation: 5).load()
+        #expect(other.train.count == 15 && other.validation.count == 5 && other.test.count == 4)
+    }
+
+    @Test(arguments: ["norb-small", "norb"])
+    func norbShrinksStereoPairsTo32x32InMinusOneToOne(_ dataset: String) throws {
+        let dir = try Self.write(dataset)
+        let data = try DataReference(dataset: dataset, directory: dir).load()
+        let (train, test) = dataset == "norb" ? (30, 6) : (10, 10)
+        #expect(data.train.count + data.validation.count == train && data.validation.count == train / 5 && data.test.count == test)
+        #expect(data.train.featureCount == 2048 && data.train.classes == (dataset == "norb" ? 6 : 5))
+        // pair 1's two planes are constant 80 and 120 (plane index × 40): their averages are exact.
+        let row = data.train.inputs.row(1)
+        #expect(abs(row[0] - (Float(80) * 2 / 255 - 1)) < 1e-6 && abs(row[1024] - (Float(120) * 2 / 255 - 1)) < 1e-6)
+        #expect(row.allSatisfy { $0 >= -1 && $0 <= 1 })
+        if dataset == "norb" {
+            #expect(FileManager.default.fileExists(atPath: dir + "/" + NORBDataset.cacheFile))
+            let again = try DataReference(dataset: dataset, directory: dir).load()
+            #expect(again.train == data.train && again.test == data.test, "the cache gives the same set")
+            // A changed source file invalidates the cache.
+            let cat = dir + "/norb-5x01235x9x18x6x2x108x108-testing-02-cat.mat"
+            let labels = BinaryMatrix(shape: [3], elements: .int32([5, 5, 5])).encoded()
+            FormatTestSupport.write(labels + [], (cat as NSString).lastPathComponent, in: dir)
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(100)], ofItemAtPath: cat)
+            let changed = try DataReference(dataset: dataset, directory: dir).load()
+            #expect(changed.test.labels.suffix(3) == [5, 5, 5])
+        }
+    }
+
+    @Test func emnistIsReadUprightAndPaddedTo32x32() throws {
+        let dir = try Self.write("emnist-byclass")
+        let data = try DataReference(dataset: "emnist-byclass", directory: dir).load()
+        #expect(data.train.count == 25 && data.validation.count == 5 && data.test.count == 8)
+        #expect(data.train.featureCount == 1024 && data.train.classes == 62 && data.train.classNames[36] == "a")
+        // The stored row 3 is the upright column 3, which padding moves to column 5 of 32.
+        let image = data.train.inputs.row(2)
+        #expect(abs(image[(2 + 10) * 32 + 5] - Float(102) / 255) < 1e-6 && image[(2 + 10) * 32 + 6] == 0)
+        #expect(image[0 * 32 + 5] == 0 && image[31 * 32 + 5] == 0, "two rows of padding above and below")
+    }
+
+    @Test(arguments: ["idx", "cifar10", "norb-small", "norb", "emnist-byclass"])
+    func everyDatasetTrainsThroughTheCommandLine(_ dataset: String) throws {
+        try #require(CommandLineTests.executable != nil, "needs the rectifier executable")
+        let dir = try Self.write(dataset)
+        let out = TestSupport.temporaryDirectory() + "/run"
+        let r = try CommandLineTests.run(["train", "--dataset", dataset, "--data-dir", dir, "--layers", "8", "--epochs", "1",
+                                          "--batch-size", "2", "--out", out])
+        #expect(r.status == 0, "\(dataset): \(r.stderr)")
+        let result = try CommandLineTests.json(out + "/result.json")
+        #expect(result["test_error"] is Double)
+        let record = try CommandLineTests.json(out + "/config.json")
+        #expect((record["specification"] as? [String: Any]).flatMap { $0["data"] as? [String: Any] }?["dataset"] as? String == dataset)
+    }
+}
