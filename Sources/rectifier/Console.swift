@@ -26,13 +26,16 @@ struct Console {
         progress(label: "epoch \(epoch)/\(epochs)", done: done, total: total, rate: rate, loss: loss)
     }
 
-    /// Redraws the progress bar with its own label (terminals only).
-    func progress(label: String, done: Int, total: Int, rate: Double, loss: Double) {
+    /// Redraws the progress bar with its own label (terminals only); `unit` "bytes" shows
+    /// megabytes instead of examples and a loss.
+    func progress(label: String, done: Int, total: Int, rate: Double, loss: Double, unit: String = "examples") {
         guard interactive else { return }
         let width = 30
         let filled = total > 0 ? min(width, done * width / total) : 0
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-        let text = "\(label) \(bar) \(done)/\(total)  \(format(rate, 0)) ex/s  loss \(format(loss, 4))"
+        let text = unit == "bytes"
+            ? "\(label) \(bar) \(format(Double(done) / 1_048_576, 1))/\(total > 0 ? format(Double(total) / 1_048_576, 1) : "?") MB"
+            : "\(label) \(bar) \(done)/\(total)  \(format(rate, 0)) ex/s  loss \(format(loss, 4))"
         writeError("\r\u{1B}[2K" + text)
     }
 

@@ -6,7 +6,7 @@ struct DatasetsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "datasets",
         abstract: "List, inspect, download and verify the datasets Rectifier knows.",
-        subcommands: [List.self, Info.self],
+        subcommands: [List.self, Info.self, Download.self, Verify.self],
         defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
@@ -58,6 +58,90 @@ struct DatasetsCommand: ParsableCommand {
             print(table(["class"] + summary.splits.map(\.name), names.indices.map { c in
                 [names[c]] + summary.splits.map { String($0.classCounts[c]) }
             }))
+        }
+    }
+
+    struct Download: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Download a dataset's published files and check their published checksums.",
+            discussion: """
+                Files go to DIR (default data/NAME) under a temporary name and are renamed only once \
+                they verify, so an interrupted download never leaves a file that looks complete; \
+                running again resumes it (HTTP range requests) or skips files already there. A file \
+                is accepted when its published checksum matches, or when the recorded SHA-256 of its \
+                decompressed content does (a mirror that recompressed the same data).
+                """)
+
+        @Argument(help: ArgumentHelp("The dataset (see `rectifier datasets list`).", valueName: "name"))
+        var name: String
+
+        @Option(help: ArgumentHelp("Directory for the files (default: data/NAME).", valueName: "dir"))
+        var dir: String?
+
+        @Option(help: ArgumentHelp("Base URL of a mirror to download from instead of the publisher's.", valueName: "url"))
+        var mirror: String?
+
+        @Option(help: "Seconds without any data before a download counts as stalled.")
+        var timeout: Double = 30
+
+        func run() throws {
+            guard let kind = Datasets.named(name) else { throw ValidationError("unknown dataset '\(name)' (known: \(Datasets.names))") }
+            guard let manifest = kind.download else {
+                throw ValidationError("\(kind.name): its publisher gives no checksums to verify a download with; fetch the files "
+                    + "(\(kind.files.joined(separator: ", "))) yourself and check them with `rectifier datasets verify DIR --dataset \(kind.name)`")
+            }
+            var mirrorURL: URL?
+            if let mirror {
+                guard let url = URL(string: mirror.hasSuffix("/") ? mirror : mirror + "/"), url.scheme != nil else {
+                    throw ValidationError("--mirror: '\(mirror)' is not a URL")
+                }
+                mirrorURL = url
+            }
+            let directory = dir ?? Datasets.defaultDirectory(for: kind.name)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let console = Console()
+            let downloader = Downloader(stallTimeout: timeout, sizeLimit: ProcessEnvironment.current.maxFileBytes)
+            let outcomes = try downloader.download(manifest, into: directory, mirror: mirrorURL) { p in
+                console.progress(label: p.file, done: Int(p.bytesDone), total: Int(p.totalBytes ?? 0), rate: 0, loss: 0, unit: "bytes")
+            }
+            console.clearProgress()
+            for o in outcomes {
+                console.line("\(o.path): " + (o.downloaded ? "downloaded" + (o.resumedFrom > 0 ? " (resumed at \(o.resumedFrom) bytes)" : "") : "already there")
+                    + ", verified by its \(o.evidence)")
+            }
+            console.line("train with: rectifier train --dataset \(kind.name) --data-dir \(directory)")
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a dataset directory: published checksums (where there are any) and that every file reads.")
+
+        @Argument(help: ArgumentHelp("The directory holding the dataset's files.", valueName: "dir"))
+        var dir: String
+
+        @Option(help: "The dataset.")
+        var dataset: String = "mnist"
+
+        func run() throws {
+            guard let kind = Datasets.named(dataset) else { throw ValidationError("unknown dataset '\(dataset)' (known: \(Datasets.names))") }
+            var good = true
+            if let manifest = kind.download {
+                for report in Downloader(sizeLimit: ProcessEnvironment.current.maxFileBytes).verify(directory: dir, manifest: manifest) {
+                    switch report.verdict {
+                    case .verified(let evidence): print("\(report.path): verified by its \(evidence)")
+                    case .missing: print("\(report.path): not there (the files may be there uncompressed; their format is checked below)")
+                    case .partial(let bytes): print("\(report.path): a partial download of \(bytes) bytes (run datasets download again)")
+                    case .rejected(let why):
+                        print("\(report.path): NOT the published file: \(why)")
+                        good = false
+                    }
+                }
+            }
+            let splits = try DataReference(dataset: kind.name, directory: dir).load(limit: ProcessEnvironment.current.maxFileBytes)
+            print("\(dir): reads as \(kind.name): \(splits.train.count) / \(splits.validation.count) / \(splits.test.count) examples "
+                + "of \(splits.train.featureCount) values, \(splits.train.classes) classes")
+            if !good { throw ExitCode(1) }
         }
     }
 }

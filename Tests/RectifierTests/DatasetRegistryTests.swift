@@ -135,3 +135,45 @@ import Testing
         #expect((record["specification"] as? [String: Any]).flatMap { $0["data"] as? [String: Any] }?["dataset"] as? String == dataset)
     }
 }
+
+/// `rectifier datasets download` against a real HTTP server on 127.0.0.1.
+@Suite(.serialized) struct DatasetDownloadCommandTests {
+    @Test(.enabled(if: CommandLineTests.executable != nil && TestSupport.sharedMNIST != nil && TestHTTPServer.python != nil,
+                   "needs the rectifier executable, python3, and MNIST in ../shared/data/mnist"))
+    func downloadsVerifiesAndTrainsMNISTFromAMirror() throws {
+        let mnist = try #require(TestSupport.sharedMNIST)
+        try TestHTTPServer.with { server in
+            // The mirror recompressed the files: the published MD5s differ, their content's SHA-256 does not.
+            for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"] {
+                let raw = try FileIO.read(mnist + "/" + name)
+                FormatTestSupport.write(Gzip.compress(raw, level: 1), name + ".gz", in: server.root)
+            }
+            let dir = TestSupport.temporaryDirectory() + "/mnist"
+            let r = try CommandLineTests.run(["datasets", "download", "mnist", "--dir", dir, "--mirror", "http://127.0.0.1:\(server.port)/"])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdout.components(separatedBy: "verified by its SHA-256 of the decompressed content").count == 5, "\(r.stdout)")
+            let verify = try CommandLineTests.run(["datasets", "verify", dir, "--dataset", "mnist"])
+            #expect(verify.status == 0 && verify.stdout.contains("50000 / 10000 / 10000"), "\(verify.stdout)")
+            let train = try CommandLineTests.run(["train", "--data-dir", dir, "--layers", "8", "--epochs", "1", "--batch-size", "100"])
+            #expect(train.status == 0 && train.stdout.contains("test error"), "\(train.stderr)")
+        }
+    }
+
+    @Test(.enabled(if: CommandLineTests.executable != nil && TestHTTPServer.python != nil, "needs the rectifier executable and python3"))
+    func aFileOfOtherContentIsRefusedAndNothingIsLeft() throws {
+        try TestHTTPServer.with { server in
+            // The shipped subset's files under MNIST's names: the right format, the wrong content.
+            for name in ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
+                FormatTestSupport.write(try FileIO.read(MNIST.embeddedSubsetDirectory + "/" + name), name, in: server.root)
+            }
+            let dir = TestSupport.temporaryDirectory() + "/mnist"
+            let r = try CommandLineTests.run(["datasets", "download", "mnist", "--dir", dir, "--mirror", "http://127.0.0.1:\(server.port)/"])
+            #expect(r.status != 0)
+            #expect(r.stderr.contains("train-images-idx3-ubyte.gz") && r.stderr.contains("MD5"), "\(r.stderr)")
+            let left = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+            #expect(!left.contains("train-images-idx3-ubyte.gz"), "no file that looks complete: \(left)")
+        }
+        let norb = try CommandLineTests.run(["datasets", "download", "norb-small"])
+        #expect(norb.status != 0 && norb.stderr.contains("gives no checksums"), "\(norb.stderr)")
+    }
+}

@@ -21,6 +21,8 @@ public struct CIFAR10Dataset: DatasetKind {
     public var downloadSize: String? { "163 MB (cifar-10-binary.tar.gz)" }
     public var source: String { "Alex Krizhevsky, Learning Multiple Layers of Features from Tiny Images, 2009 (free for research)" }
 
+    public var download: DownloadManifest? { .cifar10 }
+
     public func isPresent(in directory: String) -> Bool {
         let fm = FileManager.default
         return fm.fileExists(atPath: directory + "/" + Self.archive)

@@ -20,11 +20,18 @@ public protocol DatasetKind: Sendable {
     var downloadSize: String? { get }
     /// Who made the data, its license and the paper to cite.
     var source: String { get }
+    /// The published files and their checksums, for `rectifier datasets download` (nil: the
+    /// publisher gives no checksums to check a download against).
+    var download: DownloadManifest? { get }
     /// Whether `directory` holds the files `load` needs.
     func isPresent(in directory: String) -> Bool
     /// Reads and splits the data named by `reference` (its directory is given), reading no file
     /// larger than `limit` bytes.
     func load(_ reference: DataReference, directory: String, limit: Int) throws -> DataSplits
+}
+
+extension DatasetKind {
+    public var download: DownloadManifest? { nil }
 }
 
 /// The shape of an image input: `channels x height x width` values, channel-major.

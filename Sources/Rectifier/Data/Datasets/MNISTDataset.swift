@@ -15,6 +15,8 @@ public struct MNISTDataset: DatasetKind {
     public var downloadSize: String? { "11.6 MB (four .gz files)" }
     public var source: String { "Yann LeCun, Corinna Cortes, Christopher J. C. Burges; CC BY-SA 3.0" }
 
+    public var download: DownloadManifest? { .mnist }
+
     public func isPresent(in directory: String) -> Bool { IDXImageSet.isPresent(in: directory) }
 
     public func load(_ reference: DataReference, directory: String, limit: Int) throws -> DataSplits {
