@@ -1,0 +1,84 @@
+/// The three geometric steps that follow thickness in the pipeline (affine map, elastic
+/// deformation, pinch), applied as one resampling: the original resampled the image after
+/// each of them (with PIL, its own bilinear code and GIMP), which blurs it three times. Pixel
+/// `p` of the output is sampled, bilinearly, from the input at `A(q + D(q))` with
+/// `q = P(p)`: the pinch `P` applied last, the elastic displacement `D` (interpolated between
+/// pixels) before it, the affine map `A` first, as in the original order. Outside the input
+/// the value is background (0).
+public struct Warp: Sendable {
+    /// The affine step, if any.
+    public var affine: AffineMap?
+    /// The elastic step, if any.
+    public var elastic: ElasticDeformation?
+    /// The pinch step, if any.
+    public var pinch: Pinch?
+
+    /// The composition of the steps given (identity when none is).
+    public init(affine: AffineMap? = nil, elastic: ElasticDeformation? = nil, pinch: Pinch? = nil) {
+        (self.affine, self.elastic, self.pinch) = (affine, elastic, pinch)
+    }
+
+    /// Whether no step is present.
+    public var isIdentity: Bool { affine == nil && elastic == nil && pinch == nil }
+
+    /// Resamples `image` in place.
+    public func apply(to image: UnsafeMutablePointer<Float>, scratch: PerturbationScratch) {
+        guard !isIdentity else { return }
+        let size = scratch.size
+        let (w, h) = (size.width, size.height)
+        let src = scratch.source.pointer
+        src.update(from: image, count: size.pixels)
+        elastic?.makeField(scratch)
+        let (fx, fy) = (scratch.fieldX.pointer, scratch.fieldY.pointer)
+        let factors = scratch.pinchFactors.pointer
+        pinch?.factors(into: factors, size: size)
+        let (cx, cy) = size.centre
+        let quarterWidth = (w + 1) / 2
+        for y in 0..<h {
+            for x in 0..<w {
+                var (px, py) = (Float(x), Float(y))
+                if pinch != nil {
+                    let factor = factors[min(y, h - 1 - y) * quarterWidth + min(x, w - 1 - x)]
+                    (px, py) = (cx + (px - cx) * factor, cy + (py - cy) * factor)
+                }
+                if elastic != nil {
+                    if pinch == nil {
+                        (px, py) = (px + fx[y * w + x], py + fy[y * w + x])
+                    } else {
+                        (px, py) = (px + Self.bilinear(fx, w, h, px, py, clamped: true),
+                                    py + Self.bilinear(fy, w, h, px, py, clamped: true))
+                    }
+                }
+                if let affine { (px, py) = affine.apply(px, py) }
+                image[y * w + x] = Self.bilinear(src, w, h, px, py, clamped: false)
+            }
+        }
+    }
+
+    /// `values` (a `w` x `h` grid) interpolated bilinearly at `(x, y)`. Outside the grid:
+    /// the nearest border value when `clamped`, else 0.
+    @inline(__always)
+    static func bilinear(_ values: UnsafePointer<Float>, _ w: Int, _ h: Int, _ x: Float, _ y: Float,
+                         clamped: Bool) -> Float {
+        var (x, y) = (x, y)
+        if clamped {
+            (x, y) = (min(max(x, 0), Float(w - 1)), min(max(y, 0), Float(h - 1)))
+        } else if !(x > -1 && x < Float(w) && y > -1 && y < Float(h)) {
+            return 0
+        }
+        let (xf, yf) = (x.rounded(.down), y.rounded(.down))
+        let (x0, y0) = (Int(xf), Int(yf))
+        let (tx, ty) = (x - xf, y - yf)
+        if x0 >= 0, y0 >= 0, x0 + 1 < w, y0 + 1 < h {
+            let p = values + y0 * w + x0
+            let top = p[0] + tx * (p[1] - p[0]), bottom = p[w] + tx * (p[w + 1] - p[w])
+            return top + ty * (bottom - top)
+        }
+        // At the border: the neighbours outside count as 0 (or do not exist when clamped, where
+        // the weight of a missing neighbour is 0 because t is 0 on the last row or column).
+        func at(_ i: Int, _ j: Int) -> Float { i >= 0 && i < w && j >= 0 && j < h ? values[j * w + i] : 0 }
+        let top = at(x0, y0) * (1 - tx) + at(x0 + 1, y0) * tx
+        let bottom = at(x0, y0 + 1) * (1 - tx) + at(x0 + 1, y0 + 1) * tx
+        return top * (1 - ty) + bottom * ty
+    }
+}
