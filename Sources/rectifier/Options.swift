@@ -20,12 +20,23 @@ struct DataOptions: ParsableArguments {
                                valueName: "n"))
     var validation: Int?
 
+    @Option(help: ArgumentHelp("nistp: the level of the perturbations in [0, 1] (default: 0.7, the paper's).", valueName: "level"))
+    var perturbationLevel: Float?
+
+    @Flag(help: "nistp: perturb the validation and test images too (once, with a fixed seed).")
+    var perturbTest = false
+
     func validate() throws {
         do { try reference.validate() } catch let e as UsageError { throw ValidationError(e.message) }
     }
 
     /// The data these options name.
-    var reference: DataReference { DataReference(dataset: dataset.lowercased(), directory: dataDir, validation: validation) }
+    var reference: DataReference {
+        var r = DataReference(dataset: dataset.lowercased(), directory: dataDir, validation: validation)
+        r.perturbationLevel = perturbationLevel
+        r.perturbTest = perturbTest ? true : nil
+        return r
+    }
 
     /// Loads and splits the data.
     func load() throws -> DataSplits {

@@ -63,7 +63,7 @@ struct Train: ParsableCommand {
             var defaults = TrainingConfig()
             defaults.onDivergence = onDivergence
             guard try trainingConfig() == defaults, out == nil, !pretrain, initFrom == nil, !refit, data.dataset == "mnist",
-                  data.validation == nil else {
+                  data.validation == nil, data.perturbationLevel == nil, !data.perturbTest else {
                 throw ValidationError("--resume continues a run with the settings in its directory; give only --data-dir, "
                     + "--backend, --threads and --checkpoint-minutes with it")
             }

@@ -121,7 +121,60 @@ import Testing
         #expect(image[0 * 32 + 5] == 0 && image[31 * 32 + 5] == 0, "two rows of padding above and below")
     }
 
-    @Test(arguments: ["idx", "cifar10", "norb-small", "norb", "emnist-byclass"])
+    @Test func nistpPerturbsTrainingBatchesAndKeepsTheTestSetClean() throws {
+        let dir = try Self.write("nistp")
+        let clean = try DataReference(dataset: "emnist-byclass", directory: dir).load()
+        let data = try DataReference(dataset: "nistp", directory: dir).load()
+        #expect(data.train.perturbation?.0.level == Perturbation.paperLevel)
+        #expect(data.test.inputs == clean.test.inputs && data.test.perturbation == nil, "clean test images by default")
+        // Gathered batches are perturbed, the same way whether made ahead or not, and anew each epoch.
+        let seed = PerturbationSeed(runSeed: 3)
+        let direct = Minibatch(capacity: 4, for: data.train)
+        let prefetcher = BatchPrefetcher(capacity: 4, for: data.train)
+        func values(_ m: Minibatch) -> [Float] {
+            guard case .dense(let x) = m.input else { return [] }
+            return Array(UnsafeBufferPointer(start: x, count: m.count * 1024))
+        }
+        direct.gather(data.train, rows: [4, 1, 7, 2], epoch: 1, seed: seed)
+        prefetcher.prefetch(data.train, rows: [4, 1, 7, 2], epoch: 1, seed: seed)
+        let ahead = prefetcher.take(data.train, rows: [4, 1, 7, 2], epoch: 1, seed: seed)
+        #expect(values(ahead) == values(direct))
+        #expect((0..<4).map { ahead.labels.pointer[$0] } == [4, 1, 7, 2], "labels are untouched")
+        let plain = Minibatch(capacity: 4, for: clean.train)
+        plain.gather(clean.train, rows: [4, 1, 7, 2])
+        #expect(values(direct) != values(plain))
+        let later = Minibatch(capacity: 4, for: data.train)
+        later.gather(data.train, rows: [4, 1, 7, 2], epoch: 2, seed: seed)
+        #expect(values(later) != values(direct))
+        var reference = DataReference(dataset: "nistp", directory: dir)
+        reference.perturbTest = true
+        let perturbed = try reference.load()
+        #expect(perturbed.test.inputs.densified() != clean.test.inputs.densified())
+        #expect(try reference.load().test == perturbed.test, "the test set is perturbed the same way every time")
+        reference.dataset = "mnist"
+        #expect(throws: UsageError.self) { try reference.validate() }
+    }
+
+    /// Batches made ahead on a worker thread do not change a run: the same seed trains the same
+    /// network twice, and another seed perturbs differently.
+    @Test func aNISTPRunIsFixedByItsSeed() throws {
+        let data = try DataReference(dataset: "nistp", directory: try Self.write("nistp")).load()
+        var config = TrainingConfig()
+        config.hiddenSizes = [16]
+        config.epochs = 2
+        config.batchSize = 3
+        func train(_ seed: UInt64) -> Network {
+            config.seed = seed
+            let trainer = Trainer(config: config, linearAlgebra: .builtin(threads: 1))
+            var state = trainer.initialState(for: data)
+            trainer.run(&state, data: data)
+            return state.network
+        }
+        #expect(train(4) == train(4))
+        #expect(train(4) != train(5))
+    }
+
+    @Test(arguments: ["idx", "cifar10", "norb-small", "norb", "emnist-byclass", "nistp"])
     func everyDatasetTrainsThroughTheCommandLine(_ dataset: String) throws {
         try #require(CommandLineTests.executable != nil, "needs the rectifier executable")
         let dir = try Self.write(dataset)

@@ -48,6 +48,12 @@ public struct DataOrder: Sendable, Equatable {
         return batch
     }
 
+    /// The batch `nextBatch(size:)` would give next, without taking it.
+    public func peekBatch(size: Int) -> ArraySlice<Int>? {
+        guard position < indices.count else { return nil }
+        return indices[position..<min(position + size, indices.count)]
+    }
+
     /// Whether this epoch has handed out every example.
     public var epochIsComplete: Bool { !indices.isEmpty && position >= indices.count }
 

@@ -10,6 +10,14 @@ public struct Dataset: Sendable, Equatable {
     public var classes: Int
     /// A name per class (`"0"`...`"9"` for digits, `"airplane"`... for CIFAR-10), or empty.
     public var classNames: [String]
+    /// Perturbations drawn anew for every example in every epoch as training batches are
+    /// gathered (NISTP), with the images' size; nil for the others.
+    public var perturbation: (Perturbation, ImageSize)?
+
+    public static func == (a: Dataset, b: Dataset) -> Bool {
+        a.name == b.name && a.inputs == b.inputs && a.labels == b.labels && a.classes == b.classes
+            && a.classNames == b.classNames && a.perturbation?.0 == b.perturbation?.0 && a.perturbation?.1 == b.perturbation?.1
+    }
 
     /// A dataset of `inputs`; labels must be in `0..<classes`, one per example.
     public init(name: String, inputs: Inputs, labels: [Int32], classes: Int, classNames: [String] = []) {
@@ -35,8 +43,10 @@ public struct Dataset: Sendable, Equatable {
 
     /// The examples at `indices`, in that order.
     public func subset<C: Collection>(_ indices: C, name: String? = nil) -> Dataset where C.Element == Int {
-        Dataset(name: name ?? self.name, inputs: inputs.gatherRows(indices),
-                labels: indices.map { labels[$0] }, classes: classes, classNames: classNames)
+        var d = Dataset(name: name ?? self.name, inputs: inputs.gatherRows(indices),
+                        labels: indices.map { labels[$0] }, classes: classes, classNames: classNames)
+        d.perturbation = perturbation
+        return d
     }
 
     /// Examples `range`.
@@ -85,8 +95,10 @@ extension Dataset {
     /// This dataset followed by `other` (same features and classes).
     public func appending(_ other: Dataset, name: String? = nil) -> Dataset {
         precondition(featureCount == other.featureCount && classes == other.classes, "datasets do not match")
-        return Dataset(name: name ?? "\(self.name)+\(other.name)", inputs: inputs.appending(other.inputs),
-                       labels: labels + other.labels, classes: classes, classNames: classNames)
+        var d = Dataset(name: name ?? "\(self.name)+\(other.name)", inputs: inputs.appending(other.inputs),
+                        labels: labels + other.labels, classes: classes, classNames: classNames)
+        d.perturbation = perturbation
+        return d
     }
 
     /// An empty dataset of the same width and classes (e.g. "no validation set").

@@ -71,11 +71,27 @@ public final class Minibatch: @unchecked Sendable {
         }
     }
 
-    /// Copies the examples `rows` of `data` (at most `capacity`), and their labels, into the batch.
-    public func gather(_ data: Dataset, rows: some Collection<Int>) {
+    /// Copies the examples `rows` of `data` (at most `capacity`), and their labels, into the
+    /// batch. When `data` is perturbed (NISTP), each example is perturbed as drawn for it in
+    /// `epoch` by `seed`, with another example as its occluder; the result depends on neither
+    /// the batch nor the thread.
+    public func gather(_ data: Dataset, rows: some Collection<Int>, epoch: Int = 0, seed: PerturbationSeed? = nil) {
         gather(data.inputs, rows: rows)
         for (r, i) in rows.enumerated() { labels.pointer[r] = data.labels[i] }
+        guard let (perturbation, size) = data.perturbation, let seed, let images = dense else { return }
+        if perturbationScratch == nil {
+            perturbationScratch = PerturbationScratch(size: size)
+            occluders = Minibatch(capacity: capacity, for: data.inputs)
+        }
+        let occluderRows = rows.map { seed.occluder(epoch: epoch, example: $0, examples: data.count) }
+        occluders!.gather(data.inputs, rows: occluderRows)
+        guard case .dense(let o) = occluders!.input else { return }
+        perturbation.apply(toBatch: images.pointer, examples: rows, epoch: epoch, seed: seed, occluders: o,
+                           scratch: perturbationScratch!)
     }
+
+    private var perturbationScratch: PerturbationScratch?
+    private var occluders: Minibatch?
 
     /// Copies the rows `rows` of `inputs` (at most `capacity`) into the batch; labels are left
     /// as they are (unsupervised pre-training has none).

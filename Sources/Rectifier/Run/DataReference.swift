@@ -13,6 +13,10 @@ public struct DataReference: Codable, Equatable, Sendable, CustomStringConvertib
     /// Validation examples taken from the end of the training file; nil: the dataset's own
     /// split (MNIST: 10,000, the shipped subset: 1,000).
     public var validation: Int?
+    /// NISTP: the level of the perturbations (nil: the paper's 0.7).
+    public var perturbationLevel: Float?
+    /// NISTP: perturb the test set too (once, with a fixed seed); nil or false: clean test images.
+    public var perturbTest: Bool?
 
     public init(dataset: String = "mnist", directory: String? = nil, validation: Int? = nil) {
         self.dataset = dataset
@@ -26,6 +30,12 @@ public struct DataReference: Codable, Equatable, Sendable, CustomStringConvertib
             throw UsageError("unknown dataset '\(dataset)' (known: \(Datasets.names))")
         }
         if let validation, validation < 0 { throw UsageError("the validation size must be >= 0, got \(validation)") }
+        if let level = perturbationLevel, !(level >= 0 && level <= 1) {
+            throw UsageError("the perturbation level must be in [0, 1], got \(level)")
+        }
+        if (perturbationLevel != nil || perturbTest == true) && dataset.lowercased() != "nistp" {
+            throw UsageError("perturbations are for the nistp dataset only")
+        }
     }
 
     /// Reads the dataset's files (from `directory`, or from `overrideDirectory` when the files

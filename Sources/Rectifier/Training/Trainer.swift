@@ -125,6 +125,9 @@ public struct Trainer: Sendable {
         let ws = Workspace(for: state.network, capacity: batchSize)
         let evalWS = Workspace(for: state.network, capacity: min(config.evaluationBatchSize, max(1, data.validation.count)))
         let minibatch = Minibatch(capacity: batchSize, for: train)
+        // Perturbed training data (NISTP) is gathered a batch ahead on a worker thread.
+        let prefetcher = train.perturbation == nil ? nil : BatchPrefetcher(capacity: batchSize, for: train)
+        let perturbationSeed = PerturbationSeed(runSeed: config.seed)
         var threadChoice = ThreadChoice(la, batch: batchSize)
         let clock = ContinuousClock()
         var lastReport = clock.now
@@ -141,10 +144,20 @@ public struct Trainer: Sendable {
                 state.running = .init()
             }
             let stepStart = clock.now
-            minibatch.gather(train, rows: state.order.nextBatch(size: batchSize)!)
-            let batch = minibatch.count
+            let rows = state.order.nextBatch(size: batchSize)!
+            let current: Minibatch
+            if let prefetcher {
+                current = prefetcher.take(train, rows: rows, epoch: state.epoch, seed: perturbationSeed)
+                if let next = state.order.peekBatch(size: batchSize) {
+                    prefetcher.prefetch(train, rows: next, epoch: state.epoch, seed: perturbationSeed)
+                }
+            } else {
+                minibatch.gather(train, rows: rows)
+                current = minibatch
+            }
+            let batch = current.count
             let step = threadChoice.runOrDirect(la) { la in
-                state.network.trainStep(minibatch, l1: config.l1, optimizer: &state.optimizer, workspace: ws, using: la)
+                state.network.trainStep(current, l1: config.l1, optimizer: &state.optimizer, workspace: ws, using: la)
             }
             if !step.isFinite || !state.network.layers.allSatisfy({ $0.bias.allSatisfy(\.isFinite) }) {
                 let (layer, quantity) = state.network.locateNonFinite(batch: batch, workspace: ws)

@@ -57,7 +57,7 @@ public struct ImageShape: Codable, Equatable, Sendable, CustomStringConvertible 
 public enum Datasets {
     /// In the order `rectifier datasets list` shows them.
     public static let all: [any DatasetKind] = [MNISTDataset(), IDXDataset(), CIFAR10Dataset(), NORBSmallDataset(), NORBDataset(),
-                                                EMNISTDataset()]
+                                                EMNISTDataset(), NISTPDataset()]
 
     /// The dataset called `name` (case-insensitive), or nil.
     public static func named(_ name: String) -> (any DatasetKind)? {
