@@ -18,7 +18,19 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         let limit = ProcessEnvironment.current.maxFileBytes
         let (network, metadata) = try Network.load(from: model, limit: limit)
-        let splits = try data.load()
+        var reference = data.reference
+        if metadata[Vocabulary.metadataKey] != nil && reference.vocabularyFile == nil {
+            // A text model reads the data with its own vocabulary (saved beside it, or in it).
+            let beside = URL(fileURLWithPath: model).deletingLastPathComponent().appendingPathComponent(Vocabulary.fileName).path
+            if FileManager.default.fileExists(atPath: beside) {
+                reference.vocabularyFile = beside
+            } else {
+                let copy = NSTemporaryDirectory() + "rectifier-vocabulary-\(ProcessInfo.processInfo.processIdentifier).txt"
+                try Vocabulary(metadata: metadata, source: model).save(to: copy)
+                reference.vocabularyFile = copy
+            }
+        }
+        let splits = try reference.load(limit: limit)
         if let trained = metadata["dataset"], trained != data.reference.dataset {
             Console().error("note: \(model) was trained on \(trained); evaluating it on \(data.reference.dataset)")
         }

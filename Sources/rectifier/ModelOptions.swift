@@ -6,7 +6,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Hidden units: rectifier, softplus, tanh, sigmoid or rescaled-softplus:A.", valueName: "name"))
     var activation: Activation = .rectifier
 
-    @Option(help: ArgumentHelp("Hidden layer widths, comma-separated.", valueName: "widths"))
+    @Option(help: ArgumentHelp("Hidden layer widths, comma-separated ('' for none: softmax regression).", valueName: "widths"))
     var layers: String = "1000,1000,1000"
 
     @Option(help: "Examples per SGD step.")
@@ -24,7 +24,7 @@ struct ModelOptions: ParsableArguments {
     /// These options on top of `config`, validated.
     func apply(to config: TrainingConfig) throws -> TrainingConfig {
         var c = config
-        c.hiddenSizes = try parseList(layers, option: "--layers", what: "a layer width")
+        c.hiddenSizes = try parseList(layers, option: "--layers", what: "a layer width", allowEmpty: true)
         c.activation = activation
         c.batchSize = batchSize
         c.l1 = l1

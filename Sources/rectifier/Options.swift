@@ -26,6 +26,39 @@ struct DataOptions: ParsableArguments {
     @Flag(help: "nistp: perturb the validation and test images too (once, with a fixed seed).")
     var perturbTest = false
 
+    @Option(help: ArgumentHelp("Amazon: books, dvd, electronics, kitchen or all.", valueName: "domain"))
+    var domain: String?
+
+    @Option(help: ArgumentHelp("text-csv, svmlight: the data file.", valueName: "file"))
+    var dataFile: String?
+
+    @Option(help: ArgumentHelp("text-csv: the column holding the text (default: text).", valueName: "name"))
+    var textColumn: String?
+
+    @Option(help: ArgumentHelp("text-csv: the column holding the label (default: label).", valueName: "name"))
+    var labelColumn: String?
+
+    @Option(help: ArgumentHelp("Text: classification, or rating (numeric labels: softmax over the ratings, expected rating, RMSE).", valueName: "task"))
+    var task: String?
+
+    @Option(help: ArgumentHelp("Text: terms in the vocabulary (default: 5000, the paper's).", valueName: "k"))
+    var vocabulary: Int?
+
+    @Option(help: ArgumentHelp("Text: binary (default, the paper's) or counts.", valueName: "kind"))
+    var features: String?
+
+    @Option(help: ArgumentHelp("A single labelled file: the seeded, stratified test fraction (default 0.2).", valueName: "f"))
+    var testFraction: Double?
+
+    @Option(help: ArgumentHelp("Stratified K-fold cross-validation: one run per fold in RUN_DIR/fold-N, means in RUN_DIR/result.json.", valueName: "k"))
+    var folds: Int?
+
+    @Option(help: ArgumentHelp("Seed of the split and the folds (default 0).", valueName: "seed"))
+    var splitSeed: UInt64?
+
+    @Flag(help: "Skip malformed lines of text files (counting them) instead of refusing the file.")
+    var skipBadLines = false
+
     func validate() throws {
         do { try reference.validate() } catch let e as UsageError { throw ValidationError(e.message) }
     }
@@ -35,6 +68,18 @@ struct DataOptions: ParsableArguments {
         var r = DataReference(dataset: dataset.lowercased(), directory: dataDir, validation: validation)
         r.perturbationLevel = perturbationLevel
         r.perturbTest = perturbTest ? true : nil
+        r.domain = domain
+        r.dataFile = dataFile
+        r.textColumn = textColumn
+        r.labelColumn = labelColumn
+        r.task = task
+        r.vocabularySize = vocabulary
+        r.features = features
+        r.testFraction = testFraction
+        r.folds = folds
+        r.fold = folds == nil ? nil : 0
+        r.splitSeed = splitSeed
+        r.skipBadLines = skipBadLines ? true : nil
         return r
     }
 
@@ -86,8 +131,10 @@ func requireFits(_ network: Network, _ data: Dataset, file: String) throws {
     }
 }
 
-/// Parses a comma-separated list of positive whole numbers such as `1000,1000,1000`.
-func parseList(_ text: String, option: String, what: String) throws -> [Int] {
+/// Parses a comma-separated list of positive whole numbers such as `1000,1000,1000`; with
+/// `allowEmpty`, an empty text is the empty list.
+func parseList(_ text: String, option: String, what: String, allowEmpty: Bool = false) throws -> [Int] {
+    if allowEmpty && text.trimmingCharacters(in: .whitespaces).isEmpty { return [] }
     guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
         throw ValidationError("\(option) is empty: give a comma-separated list such as 1000,1000,1000")
     }

@@ -8,7 +8,9 @@ struct Predict: ParsableCommand {
         discussion: """
             INPUT is an IDX image file as MNIST ships them (raw or .gz; pixels scaled to [0, 1] as in \
             training) or a text file with one example per line, its values separated by commas or \
-            spaces. Each output line holds the example's index, the predicted class (and its name \
+            spaces. For a text model (trained on amazon-sentiment, amazon-reviews or text-csv), INPUT \
+            holds one document per line, raw text or processed_acl term:count fields, read with the \
+            model's vocabulary. Each output line holds the example's index, the predicted class (and its name \
             when the model records class names) and the probability of every class.
             """)
 
@@ -37,7 +39,14 @@ struct Predict: ParsableCommand {
     func run() throws {
         let limit = ProcessEnvironment.current.maxFileBytes
         let (network, metadata) = try Network.load(from: model, limit: limit)
-        let inputs = try PredictionInput.read(input, width: network.layers[0].inputSize, limit: limit)
+        let inputs: Inputs
+        if metadata[Vocabulary.metadataKey] != nil {
+            let vocabulary = try Vocabulary(metadata: metadata, source: model)
+            inputs = try PredictionInput.readText(input, vocabulary: vocabulary, weighting: metadata["features"] == "counts" ? .counts : .binary,
+                                                  limit: limit)
+        } else {
+            inputs = try PredictionInput.read(input, width: network.layers[0].inputSize, limit: limit)
+        }
         let names = metadata["class_names"].flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
         let p = network.probabilities(for: inputs, using: try compute.linearAlgebra())
         let scale = pow(10, Double(digits))

@@ -1,17 +1,17 @@
 import ArgumentParser
 import Rectifier
 
-extension Corruption: ExpressibleByArgument {
-    public init?(argument: String) { self.init(name: argument) }
-}
-
 extension ReconstructionStrategy: ExpressibleByArgument {}
 extension CodeScaling: ExpressibleByArgument {}
 
 /// Options of unsupervised pre-training, shared by `pretrain` and `train --pretrain`.
 struct PretrainOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Input corruption: masking:P, salt-and-pepper:P or none.", valueName: "noise"))
-    var noise: Corruption = .masking(0.25)
+    @Option(help: ArgumentHelp("Input corruption: masking:P, salt-and-pepper:P or none, or one per layer (comma-separated); bare levels (0.8,0.3,0.1) mean salt-and-pepper on a text input layer and masking elsewhere.",
+                               valueName: "noise"))
+    var noise: String = "masking:0.25"
+
+    @Option(help: ArgumentHelp("Pre-training L1 coefficient per layer (comma-separated; default: --l1 for every layer).", valueName: "l1s"))
+    var pretrainL1: String?
 
     @Option(help: ArgumentHelp("Reconstruction: softplus-quadratic, sigmoid-cross-entropy, linear-quadratic or rectifier-quadratic (default: softplus-quadratic for rectifier/softplus units, sigmoid-cross-entropy for tanh/sigmoid).",
                                valueName: "strategy"))
@@ -30,13 +30,38 @@ struct PretrainOptions: ParsableArguments {
     @Option(help: "Epochs each candidate learning rate trains before the automatic choice.")
     var selectionEpochs: Int = PretrainingConfig().selectionEpochs
 
+    /// The corruption of each layer, from `--noise`; `textInput` says the first layer reads a
+    /// bag of words (bare levels then mean salt-and-pepper there).
+    func corruptions(layers: Int, textInput: Bool) throws -> [Corruption] {
+        let parts = noise.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        return try parts.enumerated().map { i, part in
+            if let level = Float(part), level >= 0, level < 1 {
+                return i == 0 && textInput ? .saltAndPepper(level) : .masking(level)
+            }
+            guard let c = Corruption(name: part) else {
+                throw ValidationError("--noise: '\(part)' is not masking:P, salt-and-pepper:P, none or a level in [0, 1)")
+            }
+            return c
+        }
+    }
+
     /// The pre-training configuration for a network of `model`'s shape.
-    func config(hiddenSizes: [Int], activation: Activation, signTrick: Bool, l1: Float, batchSize: Int, seed: UInt64) throws -> PretrainingConfig {
+    func config(hiddenSizes: [Int], activation: Activation, signTrick: Bool, l1: Float, batchSize: Int, seed: UInt64,
+                textInput: Bool = false) throws -> PretrainingConfig {
         var c = PretrainingConfig()
         c.hiddenSizes = hiddenSizes
         c.activation = activation
         c.signTrick = signTrick
-        c.corruption = noise
+        let corruptions = try corruptions(layers: hiddenSizes.count, textInput: textInput)
+        if corruptions.count == 1 { c.corruption = corruptions[0] } else { c.layerCorruptions = corruptions }
+        if let pretrainL1 {
+            c.layerL1 = try pretrainL1.split(separator: ",").map { part in
+                guard let v = Float(part.trimmingCharacters(in: .whitespaces)), v >= 0, v.isFinite else {
+                    throw ValidationError("--pretrain-l1: '\(part)' is not a number >= 0")
+                }
+                return v
+            }
+        }
         c.strategy = reconstruction
         c.scaling = codeScaling
         c.l1 = l1

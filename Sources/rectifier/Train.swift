@@ -85,7 +85,8 @@ struct Train: ParsableCommand {
         if pretrain {
             spec.pretraining = try pretraining.config(hiddenSizes: training.hiddenSizes, activation: training.activation,
                                                       signTrick: training.signTrick, l1: training.l1,
-                                                      batchSize: training.batchSize, seed: training.seed)
+                                                      batchSize: training.batchSize, seed: training.seed,
+                                                      textInput: data.reference.isText)
         }
         do { try spec.validate() } catch let e as UsageError { throw ValidationError(e.message) }
         return spec
@@ -101,8 +102,43 @@ struct Train: ParsableCommand {
         let options = RunOptions(linearAlgebra: la, checkpointInterval: .seconds(checkpointMinutes * 60),
                                  fileSizeLimit: ProcessEnvironment.current.maxFileBytes,
                                  dataDirectory: resume == nil ? nil : data.dataDir)
+        if spec.data.folds != nil {
+            return try crossValidate(spec, directory: directory, options: options, console: console)
+        }
         let result = try RunConsole(console: console).execute(Run(spec, directory: directory, options: options))
         if let r = result.training { report(r, directory: directory, console: console) }
+    }
+
+    /// `--folds K`: one run per fold, then the means.
+    func crossValidate(_ spec: RunSpecification, directory: String?, options: RunOptions, console: Console) throws {
+        var options = options
+        options.shouldStop = { Interrupt.requested }
+        let cv = CrossValidation(spec, directory: directory, options: options)
+        let summary: CrossValidationResult
+        do {
+            summary = try cv.execute { k, event in
+                switch event {
+                case .training(.epochFinished(let m, let improved)):
+                    console.line("fold \(k) epoch \(m.epoch)  valid err \(percent(m.validationError))\(improved ? " *" : "")"
+                        + (m.validationRMSE.map { "  valid RMSE \(format($0, 4))" } ?? ""))
+                case .pretrainingEpoch(let e):
+                    console.line("fold \(k) pre-training layer \(e.layer) epoch \(e.epoch)  valid rec \(format(e.validationReconstruction, 4))")
+                case .reused:
+                    console.line("fold \(k): already finished")
+                default: break
+                }
+            }
+        } catch let interrupted as RunInterrupted {
+            console.error("\(interrupted); continue with: rectifier train --resume \(directory ?? "")")
+            throw ExitCode(130)
+        }
+        for f in summary.perFold {
+            console.line("fold \(f.fold): accuracy \(percent(f.accuracy))" + (f.rmse.map { ", RMSE \(format($0, 4))" } ?? "")
+                + ", sparsity \(percent(f.meanSparsity))")
+        }
+        console.line("\(summary.folds)-fold cross-validation: accuracy \(percent(summary.accuracy)) ± \(percent(summary.accuracySD))"
+            + (summary.rmse.map { ", RMSE \(format($0, 4)) ± \(format(summary.rmseSD ?? 0, 4))" } ?? "")
+            + ", mean sparsity \(percent(summary.meanSparsity))")
     }
 
     func report(_ result: TrainingResult, directory: String?, console: Console) {

@@ -136,7 +136,7 @@ import Testing
           arguments: [
               (["train", "--activation", "swish"], "swish"),
               (["train", "--layers", "10,,5"], "--layers"),
-              (["train", "--layers", ""], "--layers is empty"),
+              (["train", "--layers", "", "--pretrain"], "nothing to pre-train"),
               (["train", "--batch-size", "0"], "batch size"),
               (["train", "--learning-rate=-1"], "learning rate"),
               (["train", "--l1=-0.1"], "L1"),

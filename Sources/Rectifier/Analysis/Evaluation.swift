@@ -10,6 +10,11 @@ public struct Evaluation: Codable, Equatable, Sendable {
     public var deadUnitsPerLayer: [Int]
     /// Number of examples evaluated.
     public var examples: Int
+    /// Rating prediction: root mean squared error of the expected rating (nil for classification).
+    public var rmse: Double?
+
+    /// What model selection minimises: the RMSE for ratings, else the error rate.
+    public var criterion: Double { rmse ?? errorRate }
 
     /// Mean of `sparsityPerLayer` (the paper's "average exact sparsity"), 0 without hidden layers.
     public var meanSparsity: Double {
@@ -37,6 +42,9 @@ extension Network {
         var everActive = layers.dropLast().map { [Bool](repeating: false, count: $0.outputSize) }
         var lossSum = 0.0
         var correct = 0
+        var squaredError = 0.0
+        let values = data.classValues
+        let probabilities = values.map { _ in FloatBuffer(count: layers[hidden].outputSize) }
         data.labels.withUnsafeBufferPointer { y in
             forwardAll(data.inputs, batchSize: batchSize, workspace: workspace, using: la) { range, ws in
                 let batch = range.count
@@ -57,6 +65,17 @@ extension Network {
                     classes: layers[hidden].outputSize)
                 lossSum += result.lossSum
                 correct += result.correct
+                if let values, let p = probabilities {
+                    let classes = layers[hidden].outputSize
+                    for r in 0..<batch {
+                        p.pointer.update(from: ws.outputs[hidden].pointer + r * classes, count: classes)
+                        SoftmaxCrossEntropy.softmax(p.pointer, count: classes)
+                        var expected = 0.0
+                        for c in 0..<min(classes, values.count) { expected += Double(p.pointer[c]) * values[c] }
+                        let d = expected - values[Int(y[range.lowerBound + r])]
+                        squaredError += d * d
+                    }
+                }
             }
         }
         let n = max(1, data.count)
@@ -65,6 +84,6 @@ extension Network {
             meanLoss: lossSum / Double(n),
             sparsityPerLayer: (0..<hidden).map { Double(zeros[$0]) / Double(n * layers[$0].outputSize) },
             deadUnitsPerLayer: everActive.map { $0.filter { !$0 }.count },
-            examples: data.count)
+            examples: data.count, rmse: values == nil ? nil : (squaredError / Double(n)).squareRoot())
     }
 }

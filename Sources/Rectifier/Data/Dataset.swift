@@ -13,10 +13,14 @@ public struct Dataset: Sendable, Equatable {
     /// Perturbations drawn anew for every example in every epoch as training batches are
     /// gathered (NISTP), with the images' size; nil for the others.
     public var perturbation: (Perturbation, ImageSize)?
+    /// For rating prediction: the rating of each class (the softmax is over the ratings, the
+    /// prediction is the expected rating, and RMSE is measured); nil for classification.
+    public var classValues: [Double]?
 
     public static func == (a: Dataset, b: Dataset) -> Bool {
         a.name == b.name && a.inputs == b.inputs && a.labels == b.labels && a.classes == b.classes
             && a.classNames == b.classNames && a.perturbation?.0 == b.perturbation?.0 && a.perturbation?.1 == b.perturbation?.1
+            && a.classValues == b.classValues
     }
 
     /// A dataset of `inputs`; labels must be in `0..<classes`, one per example.
@@ -46,6 +50,7 @@ public struct Dataset: Sendable, Equatable {
         var d = Dataset(name: name ?? self.name, inputs: inputs.gatherRows(indices),
                         labels: indices.map { labels[$0] }, classes: classes, classNames: classNames)
         d.perturbation = perturbation
+        d.classValues = classValues
         return d
     }
 
@@ -84,6 +89,11 @@ public struct DataSplits: Sendable {
     public var train: Dataset
     public var validation: Dataset
     public var test: Dataset
+    /// Text: the vocabulary the inputs were made with (saved with the model).
+    public var vocabulary: Vocabulary?
+    /// More inputs for unsupervised pre-training, beside the training inputs (Amazon: the
+    /// training parts of the other domains); nil: none.
+    public var unlabeled: Inputs?
     public init(train: Dataset, validation: Dataset, test: Dataset) {
         self.train = train
         self.validation = validation
@@ -98,11 +108,14 @@ extension Dataset {
         var d = Dataset(name: name ?? "\(self.name)+\(other.name)", inputs: inputs.appending(other.inputs),
                         labels: labels + other.labels, classes: classes, classNames: classNames)
         d.perturbation = perturbation
+        d.classValues = classValues
         return d
     }
 
     /// An empty dataset of the same width and classes (e.g. "no validation set").
     public func emptied(name: String) -> Dataset {
-        Dataset(name: name, inputs: inputs.gatherRows([]), labels: [], classes: classes, classNames: classNames)
+        var d = Dataset(name: name, inputs: inputs.gatherRows([]), labels: [], classes: classes, classNames: classNames)
+        d.classValues = classValues
+        return d
     }
 }

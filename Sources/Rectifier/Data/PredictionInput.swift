@@ -21,6 +21,33 @@ public enum PredictionInput {
         return .dense(try parseText(bytes, path: path, width: width))
     }
 
+    /// Documents to classify with a text model: one per line, either raw text (tokenised as in
+    /// training) or processed_acl fields (`term:count ...`, a `#label#` field ignored), as sparse
+    /// rows over `vocabulary`.
+    public static func readText(_ path: String, vocabulary: Vocabulary, weighting: Vocabulary.Weighting,
+                                limit: Int = FileIO.defaultSizeLimit) throws -> Inputs {
+        guard let text = String(validating: try FileIO.read(path, limit: limit), as: UTF8.self) else {
+            throw FileError(path, "not UTF-8 text")
+        }
+        let tokenizer = Tokenizer()
+        var documents: [[String: Int]] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            guard !fields.isEmpty else { continue }
+            var counts: [String: Int] = [:]
+            let processed = fields.allSatisfy { field in
+                guard let colon = field.lastIndex(of: ":"), let n = Int(field[field.index(after: colon)...]), n > 0 else {
+                    return field.hasPrefix("#label#:")
+                }
+                if !field.hasPrefix("#label#:") { counts[String(field[..<colon]), default: 0] += n }
+                return true
+            }
+            documents.append(processed ? counts : tokenizer.termCounts([String(line)]))
+        }
+        guard !documents.isEmpty else { throw FileError(path, "holds no documents") }
+        return .sparse(vocabulary.matrix(documents, weighting: weighting))
+    }
+
     /// Rows of numbers, one example per line.
     static func parseText(_ bytes: [UInt8], path: String, width: Int) throws -> Matrix {
         guard let text = String(validating: bytes, as: UTF8.self) else {

@@ -14,6 +14,13 @@ public struct StratifiedSplit: Equatable, Sendable {
     /// Indices of the test examples, increasing.
     public var test: [Int]
 
+    /// Index sets as given.
+    public init(train: [Int], validation: [Int], test: [Int]) {
+        self.train = train
+        self.validation = validation
+        self.test = test
+    }
+
     /// Splits the examples whose classes are `labels` (class indices, 0 or more). A `UsageError`
     /// for a negative label, or fractions that are not in [0, 1) or sum to 1 or more.
     public init(labels: [Int32], testFraction: Double = 0.2, validationFraction: Double = 0.1,

@@ -32,10 +32,13 @@ public struct DenoisingAutoencoder: Sendable, Equatable {
         let workspace: Workspace
         let corrupted: FloatBuffer
         let targets: FloatBuffer
+        /// Sparse inputs: the corrupted batch, row by row.
+        let corruptedRows: SparseRowsBuffer
         public init(for dae: DenoisingAutoencoder, capacity: Int) {
             workspace = Workspace(for: dae.network, capacity: capacity)
             corrupted = FloatBuffer(count: capacity * dae.encoder.inputSize)
             targets = FloatBuffer(count: capacity * dae.encoder.inputSize)
+            corruptedRows = SparseRowsBuffer(rows: capacity)
         }
     }
 
@@ -51,6 +54,36 @@ public struct DenoisingAutoencoder: Sendable, Equatable {
         let strategy = self.strategy
         let t = UnsafePointer(buffers.targets.pointer)
         let step = network.trainStep(.dense(buffers.corrupted.pointer), batch: batch, l1: l1, optimizer: &optimizer,
+                                     workspace: buffers.workspace, using: la) { y, width, gradient in
+            (strategy.evaluate(y, targets: t, batch: batch, width: width, gradient: gradient), 0)
+        }
+        return (step.lossSum, step.penalty)
+    }
+
+    /// One SGD step on a batch of sparse clean inputs (bags of words): the corrupted batch stays
+    /// sparse and reaches the encoder as it is; the reconstruction and its targets are dense
+    /// (the decoder is one dense product). The corruption draws as for dense inputs, so both
+    /// give the same corrupted values.
+    @discardableResult
+    public mutating func trainStep<O: Optimizer>(_ input: SparseBatch, l1: Float, optimizer: inout O, buffers: StepBuffers,
+                                                 noise: inout RandomSource, using la: LinearAlgebra) -> (cost: Double, penalty: Double) {
+        let width = encoder.inputSize
+        let batch = input.rows
+        let clean = buffers.corrupted.pointer  // the dense clean rows, before they become targets
+        clean.update(repeating: 0, count: batch * width)
+        for r in 0..<batch {
+            for p in Int(input.rowStart[r])..<Int(input.rowStart[r + 1]) { clean[r * width + Int(input.columns[p])] = input.values[p] }
+        }
+        targets.apply(clean, into: buffers.targets.pointer, count: batch * width)
+        let rows = buffers.corruptedRows
+        rows.clear()
+        for r in 0..<batch {
+            corruption.applySparse(row: clean + r * width, count: width, rng: &noise) { rows.append(column: $0, value: $1) }
+            rows.endRow()
+        }
+        let strategy = self.strategy
+        let t = UnsafePointer(buffers.targets.pointer)
+        let step = network.trainStep(.sparse(rows.batch), batch: batch, l1: l1, optimizer: &optimizer,
                                      workspace: buffers.workspace, using: la) { y, width, gradient in
             (strategy.evaluate(y, targets: t, batch: batch, width: width, gradient: gradient), 0)
         }

@@ -15,6 +15,11 @@ public struct PretrainingConfig: Codable, Equatable, Sendable {
     public var scaling: CodeScaling = .globalMax
     /// L1 penalty on the codes.
     public var l1: Float = 0.001
+    /// Per layer: the corruption of each layer's input (nil: `corruption` for all; text uses
+    /// salt-and-pepper on the binary input, masking higher up).
+    public var layerCorruptions: [Corruption]?
+    /// Per layer: the L1 coefficient (nil: `l1` for all).
+    public var layerL1: [Float]?
     /// Epochs per layer.
     public var epochs = 10
     /// Learning rate per layer (one value: all layers); nil chooses from `learningRateGrid`.
@@ -36,6 +41,12 @@ public struct PretrainingConfig: Codable, Equatable, Sendable {
         strategy ?? ((activation == .tanh || activation == .sigmoid) ? .sigmoidCrossEntropy : .softplusQuadratic)
     }
 
+    /// The corruption of layer `i`'s input.
+    public func corruption(layer i: Int) -> Corruption { layerCorruptions.map { $0[$0.count == 1 ? 0 : i] } ?? corruption }
+
+    /// The L1 coefficient of layer `i`.
+    public func l1(layer i: Int) -> Float { layerL1.map { $0[$0.count == 1 ? 0 : i] } ?? l1 }
+
     /// The learning rate of layer `i` when fixed.
     func learningRate(layer i: Int) -> Float? {
         guard let rates = learningRates, !rates.isEmpty else { return nil }
@@ -47,6 +58,13 @@ public struct PretrainingConfig: Codable, Equatable, Sendable {
         if epochs <= 0 { throw UsageError("pre-training epochs must be positive, got \(epochs)") }
         if batchSize <= 0 { throw UsageError("pre-training batch size must be positive") }
         if !(l1 >= 0) { throw UsageError("L1 coefficient must be >= 0") }
+        if let c = layerCorruptions, c.count != 1 && c.count != hiddenSizes.count {
+            throw UsageError("give one noise, or one per layer (\(hiddenSizes.count))")
+        }
+        if let l = layerL1 {
+            guard l.count == 1 || l.count == hiddenSizes.count else { throw UsageError("give one pre-training L1, or one per layer (\(hiddenSizes.count))") }
+            guard l.allSatisfy({ $0 >= 0 && $0.isFinite }) else { throw UsageError("pre-training L1 coefficients must be >= 0") }
+        }
         if let rates = learningRates {
             guard rates.count == 1 || rates.count == hiddenSizes.count else {
                 throw UsageError("give one pre-training learning rate, or one per layer (\(hiddenSizes.count))")

@@ -40,9 +40,6 @@ public struct StackedPretraining: Sendable {
                     progress: Progress = { _, _, _, _, _, _ in },
                     events: (PretrainingEpoch) -> Void = { _ in },
                     layerFinished: (PretrainedStack) throws -> Void = { _ in }) throws -> PretrainedStack {
-        guard !train.isSparse else {
-            throw UsageError("pre-training on sparse inputs is not supported yet: give the inputs densely")
-        }
         let la = linearAlgebra
         var stack = done?.layers ?? []
         var reports = done?.reports ?? []
@@ -67,7 +64,7 @@ public struct StackedPretraining: Sendable {
             var initRNG = root.derived("layer\(i)/init")
             let fresh = DenoisingAutoencoder(
                 inputSize: codesTrain.width, hiddenSize: width, activation: config.activation, signTrick: config.signTrick,
-                corruption: config.corruption, strategy: strategy,
+                corruption: config.corruption(layer: i), strategy: strategy,
                 targets: TargetMap.choose(inputActivation: below, strategy: strategy), rng: &initRNG)
             var candidates: [PretrainedLayerReport.Candidate] = []
             var run: LayerRun
@@ -140,10 +137,14 @@ public struct StackedPretraining: Sendable {
             while let rows = order.nextBatch(size: batchSize) {
                 if shouldStop() { throw CancellationError() }
                 minibatch.gather(train, rows: rows)
-                guard case .dense(let input) = minibatch.input else { preconditionFailure("dense inputs only") }
+                let l1 = config.l1(layer: layer - 1)
                 total += threadChoice.runOrDirect(la) { la in
-                    dae.trainStep(input, batch: minibatch.count, l1: config.l1, optimizer: &sgd, buffers: buffers,
-                                  noise: &noise, using: la).cost
+                    switch minibatch.input {
+                    case .dense(let input):
+                        dae.trainStep(input, batch: minibatch.count, l1: l1, optimizer: &sgd, buffers: buffers, noise: &noise, using: la).cost
+                    case .sparse(let input):
+                        dae.trainStep(input, l1: l1, optimizer: &sgd, buffers: buffers, noise: &noise, using: la).cost
+                    }
                 }
                 if clock.now - lastReport > .milliseconds(100) {
                     lastReport = clock.now

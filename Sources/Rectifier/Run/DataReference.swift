@@ -17,6 +17,31 @@ public struct DataReference: Codable, Equatable, Sendable, CustomStringConvertib
     public var perturbationLevel: Float?
     /// NISTP: perturb the test set too (once, with a fixed seed); nil or false: clean test images.
     public var perturbTest: Bool?
+    /// Amazon: `books`, `dvd`, `electronics`, `kitchen` or `all` (nil: all).
+    public var domain: String?
+    /// text-csv, svmlight: the data file (svmlight also takes a directory of train/test files).
+    public var dataFile: String?
+    /// text-csv: the columns of the text and the label.
+    public var textColumn: String?
+    public var labelColumn: String?
+    /// Text: `classification` (nil) or `rating` (labels are numbers; softmax over the ratings,
+    /// prediction = the expected rating, RMSE reported).
+    public var task: String?
+    /// Text: terms in the vocabulary (nil: 5000, the paper's).
+    public var vocabularySize: Int?
+    /// Text: `binary` (nil, the paper's) or `counts` features.
+    public var features: String?
+    /// Text: a vocabulary file to use instead of building one (e.g. a trained model's).
+    public var vocabularyFile: String?
+    /// A single labelled file: the test fraction of the seeded, stratified split (nil: 0.2).
+    public var testFraction: Double?
+    /// Cross-validation: the number of folds and the fold used as test set (0-based).
+    public var folds: Int?
+    public var fold: Int?
+    /// Seed of the split and the folds (nil: 0).
+    public var splitSeed: UInt64?
+    /// Skip malformed lines (counting them) instead of refusing the file.
+    public var skipBadLines: Bool?
 
     public init(dataset: String = "mnist", directory: String? = nil, validation: Int? = nil) {
         self.dataset = dataset
@@ -36,6 +61,19 @@ public struct DataReference: Codable, Equatable, Sendable, CustomStringConvertib
         if (perturbationLevel != nil || perturbTest == true) && dataset.lowercased() != "nistp" {
             throw UsageError("perturbations are for the nistp dataset only")
         }
+        if let task, !["classification", "rating"].contains(task) { throw UsageError("unknown task '\(task)' (classification, rating)") }
+        if let features, !["binary", "counts"].contains(features) { throw UsageError("unknown features '\(features)' (binary, counts)") }
+        if let size = vocabularySize, size <= 0 { throw UsageError("the vocabulary size must be positive, got \(size)") }
+        if let f = testFraction, !(f > 0 && f < 1) { throw UsageError("the test fraction must be in (0, 1), got \(f)") }
+        if let folds {
+            guard folds >= 2 else { throw UsageError("cross-validation needs at least 2 folds, got \(folds)") }
+            guard let fold, (0..<folds).contains(fold) else { throw UsageError("fold must be in 0..<\(folds)") }
+        } else if fold != nil {
+            throw UsageError("a fold needs the number of folds")
+        }
+        if ["text-csv", "svmlight"].contains(dataset.lowercased()) && dataFile == nil && (dataset.lowercased() == "text-csv" || directory == nil) {
+            throw UsageError("\(dataset) needs --data-file FILE")
+        }
     }
 
     /// Reads the dataset's files (from `directory`, or from `overrideDirectory` when the files
@@ -52,6 +90,9 @@ public struct DataReference: Codable, Equatable, Sendable, CustomStringConvertib
         }
         return try kind.load(self, directory: dir, limit: limit)
     }
+
+    /// Whether the dataset is text (bags of words as sparse inputs).
+    public var isText: Bool { ["amazon-sentiment", "amazon-reviews", "text-csv", "svmlight"].contains(dataset.lowercased()) }
 
     /// e.g. `mnist (path/to/mnist)` or `mnist (shipped subset)`.
     public var description: String {

@@ -89,7 +89,7 @@ extension RunContext {
             break
         }
         var result = try TrainingResult(state: state, test: data.test, trainer: trainer, wallSeconds: elapsed(),
-                                        labelledExamples: data.train.count)
+                                        labelledExamples: data.train.count, validation: data.validation)
         if specification.pretraining != nil, let stack {
             result.pretraining = stack.reports
             result.pretrainingSeconds = stack.reports.reduce(0) { $0 + $1.seconds }
@@ -113,11 +113,20 @@ extension RunContext {
             result.wallSeconds = elapsed()
         }
         if let dir = directory {
-            let metadata = [
+            var metadata = [
                 "seed": String(config.seed), "spec_hash": hash, "dataset": specification.data.dataset,
                 "config": String(decoding: try FileIO.jsonEncoder().encode(config), as: UTF8.self),
                 "class_names": String(decoding: try FileIO.jsonEncoder().encode(splits.train.classNames), as: UTF8.self),
             ]
+            if let values = splits.train.classValues {
+                metadata["class_values"] = String(decoding: try FileIO.jsonEncoder().encode(values), as: UTF8.self)
+            }
+            if let vocabulary = splits.vocabulary {
+                // Beside the model and inside it, so that evaluate and predict read new text as training did.
+                try vocabulary.save(to: dir.path + "/" + Vocabulary.fileName)
+                metadata.merge(vocabulary.metadata()) { $1 }
+                metadata["features"] = specification.data.features ?? "binary"
+            }
             if let refitNetwork {
                 try refitNetwork.save(to: dir.refitModelPath, metadata: metadata.merging(["refit_epochs": String(state.bestEpoch)]) { $1 })
             }

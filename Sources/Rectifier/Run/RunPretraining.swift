@@ -38,7 +38,8 @@ extension RunContext {
         let stack: PretrainedStack
         do {
             stack = try StackedPretraining(config: config, linearAlgebra: options.linearAlgebra).run(
-                train: splits.train.inputs, validation: splits.validation.inputs, resuming: done,
+                train: splits.unlabeled.map { splits.train.inputs.appending($0) } ?? splits.train.inputs,
+                validation: splits.validation.inputs, resuming: done,
                 shouldStop: { writeError != nil || options.shouldStop() },
                 progress: { layer, epoch, done, total, rate, cost in
                     events(.pretrainingProgress(layer: layer, epoch: epoch, done: done, total: total, samplesPerSecond: rate, cost: cost))

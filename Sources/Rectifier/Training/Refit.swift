@@ -10,6 +10,8 @@ public struct RefitResult: Codable, Equatable, Sendable {
     public var learningRate: Float
     public var testError: Double
     public var testLoss: Double
+    /// Rating prediction: RMSE of the expected rating on the test set.
+    public var testRMSE: Double?
     public var sparsityPerLayer: [Double]
     public var meanSparsity: Double
     public var deadUnitsPerLayer: [Int]
@@ -43,7 +45,7 @@ extension Trainer {
         let eval = try state.network.evaluate(data.test, batchSize: config.evaluationBatchSize, using: linearAlgebra)
         return (state.network, RefitResult(
             epochs: state.epoch, examples: merged.train.count, learningRate: learningRate, testError: eval.errorRate,
-            testLoss: eval.meanLoss, sparsityPerLayer: eval.sparsityPerLayer, meanSparsity: eval.meanSparsity,
+            testLoss: eval.meanLoss, testRMSE: eval.rmse, sparsityPerLayer: eval.sparsityPerLayer, meanSparsity: eval.meanSparsity,
             deadUnitsPerLayer: eval.deadUnitsPerLayer, deadUnits: eval.deadUnits,
             trainSeconds: state.history.reduce(0) { $0 + $1.trainSeconds }))
     }

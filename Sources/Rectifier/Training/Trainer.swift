@@ -15,7 +15,7 @@ public struct TrainingState: Sendable, Equatable {
     public var best: Network
     /// Epoch of `best` (0: the initial parameters).
     public var bestEpoch: Int = 0
-    /// Validation error of `best`.
+    /// What selected `best`: its validation error, or its validation RMSE for rating prediction.
     public var bestValidationError: Double = .infinity
     /// One entry per completed epoch.
     public var history: [EpochMetrics] = []
@@ -227,13 +227,14 @@ public struct Trainer: Sendable {
             trainSeconds: r.seconds,
             samplesPerSecond: Double(r.examples) / max(r.seconds, 1e-9),
             evaluationSeconds: (clock.now - start).seconds,
-            learningRate: state.optimizer.learningRate)
+            learningRate: state.optimizer.learningRate,
+            validationRMSE: validation?.rmse)
         state.history.append(metrics)
-        let improved = validation.map { $0.errorRate < state.bestValidationError } ?? false
+        let improved = validation.map { $0.criterion < state.bestValidationError } ?? false
         if let validation, improved {
             state.best = state.network
             state.bestEpoch = state.epoch
-            state.bestValidationError = validation.errorRate
+            state.bestValidationError = validation.criterion
         }
         events(.epochFinished(metrics, improved: improved))
     }

@@ -1,7 +1,7 @@
 /// Everything that determines a supervised training run. Recorded in `config.json` and in
 /// every result, so a run can be repeated exactly.
 public struct TrainingConfig: Codable, Equatable, Sendable {
-    /// Widths of the hidden layers.
+    /// Widths of the hidden layers (none: a softmax regression on the inputs, Table 2's first row).
     public var hiddenSizes: [Int] = [1000, 1000, 1000]
     /// Hidden non-linearity.
     public var activation: Activation = .rectifier
@@ -32,7 +32,6 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
 
     /// Checks every value and returns the first problem as a `UsageError`.
     public func validate() throws {
-        if hiddenSizes.isEmpty { throw UsageError("the layer list is empty: give at least one hidden layer width") }
         if let bad = hiddenSizes.first(where: { $0 <= 0 || $0 > 1_000_000 }) {
             throw UsageError("hidden layer width \(bad) is out of range (1 to 1000000)")
         }
@@ -69,10 +68,12 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     public var evaluationSeconds: Double
     /// Learning rate during the epoch (lower than configured after `reduce-lr`).
     public var learningRate: Float
+    /// Rating prediction: RMSE of the expected rating on the validation set (what selects the epoch).
+    public var validationRMSE: Double?
 
     // `trainNll` is what the snake_case key `train_nll` decodes to.
     enum CodingKeys: String, CodingKey {
         case epoch, trainLoss, trainNLL = "trainNll", trainError, validationError, validationSparsity, trainSeconds,
-             samplesPerSecond, evaluationSeconds, learningRate
+             samplesPerSecond, evaluationSeconds, learningRate, validationRMSE = "validationRmse"
     }
 }

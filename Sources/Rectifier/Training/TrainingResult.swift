@@ -6,6 +6,9 @@ public struct TrainingResult: Codable, Equatable, Sendable {
     public var testLoss: Double
     /// Their validation error.
     public var validationError: Double
+    /// Rating prediction: RMSE of the expected rating on the test and validation sets.
+    public var testRMSE: Double?
+    public var validationRMSE: Double?
     /// Exact sparsity of each hidden layer on the test set.
     public var sparsityPerLayer: [Double]
     /// Mean of `sparsityPerLayer`.
@@ -47,13 +50,21 @@ public struct TrainingResult: Codable, Equatable, Sendable {
     public var data: DataReference?
 
     /// Measures `state.best` on the test set and assembles the result; `labelledExamples` is the
-    /// size of the (possibly reduced) training set the run used. Throws when the test set does
-    /// not fit the network.
-    public init(state: TrainingState, test: Dataset, trainer: Trainer, wallSeconds: Double, labelledExamples: Int) throws {
+    /// size of the (possibly reduced) training set the run used. For rating prediction, give
+    /// `validation` too: the best epoch was selected by its RMSE, and both its error rate and
+    /// RMSE are recorded. Throws when the data does not fit the network.
+    public init(state: TrainingState, test: Dataset, trainer: Trainer, wallSeconds: Double, labelledExamples: Int,
+                validation: Dataset? = nil) throws {
         let eval = try state.best.evaluate(test, batchSize: trainer.config.evaluationBatchSize, using: trainer.linearAlgebra)
         testError = eval.errorRate
         testLoss = eval.meanLoss
         validationError = state.bestValidationError
+        testRMSE = eval.rmse
+        if let validation, validation.classValues != nil, validation.count > 0 {
+            let v = try state.best.evaluate(validation, batchSize: trainer.config.evaluationBatchSize, using: trainer.linearAlgebra)
+            validationError = v.errorRate
+            validationRMSE = v.rmse
+        }
         sparsityPerLayer = eval.sparsityPerLayer
         meanSparsity = eval.meanSparsity
         deadUnitsPerLayer = eval.deadUnitsPerLayer

@@ -57,7 +57,8 @@ public struct ImageShape: Codable, Equatable, Sendable, CustomStringConvertible 
 public enum Datasets {
     /// In the order `rectifier datasets list` shows them.
     public static let all: [any DatasetKind] = [MNISTDataset(), IDXDataset(), CIFAR10Dataset(), NORBSmallDataset(), NORBDataset(),
-                                                EMNISTDataset(), NISTPDataset()]
+                                                EMNISTDataset(), NISTPDataset(), AmazonSentimentDataset(),
+                                                AmazonSentimentDataset(raw: true), TextCSVDataset(), SVMLightDataset()]
 
     /// The dataset called `name` (case-insensitive), or nil.
     public static func named(_ name: String) -> (any DatasetKind)? {

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Labelled documents as term counts, before they become a dataset: what every text reader
+/// gives. `splits` makes the training, validation and test sets (a seeded stratified split, or
+/// one fold of a cross-validation), builds the vocabulary on the training documents only, and
+/// turns every document into a sparse row of binary (or count) features.
+struct TextCorpus {
+    var documents: [[String: Int]]
+    /// One label per document, as the file gives it.
+    var labels: [String]
+
+    /// The class of every document and the classes' names (sorted; numerically for ratings) and,
+    /// for ratings, their values. Throws when a rating is not a number.
+    func classes(task: String?, source: String) throws -> (indices: [Int32], names: [String], values: [Double]?) {
+        if task == "rating" {
+            var values: [Double] = []
+            for (i, l) in labels.enumerated() {
+                guard let v = Double(l.trimmingCharacters(in: .whitespaces)), v.isFinite else {
+                    throw FileError(source, "document \(i + 1): the rating '\(l)' is not a number")
+                }
+                values.append(v)
+            }
+            let distinct = Array(Set(values)).sorted()
+            let index = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, Int32($0)) })
+            return (values.map { index[$0]! }, distinct.map { $0 == $0.rounded() ? String(Int($0)) : String($0) }, distinct)
+        }
+        let names = Array(Set(labels)).sorted()
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
+        return (labels.map { index[$0]! }, names, nil)
+    }
+
+    /// Training / validation / test index sets: fold `reference.fold` of `reference.folds` as the
+    /// test set (stratified, seeded) and 10% of the rest as validation; or, without folds, a
+    /// stratified `testFraction` (0.2) / `validation` examples (10%) / the rest.
+    static func split(_ classes: [Int32], reference: DataReference) throws -> StratifiedSplit {
+        var rng = RandomSource(seed: reference.splitSeed ?? 0).derived("split")
+        if let folds = reference.folds, let fold = reference.fold {
+            let assignment = try StratifiedSplit.folds(labels: classes, count: folds, rng: &rng)
+            let test = assignment.indices.filter { assignment[$0] == fold }
+            let rest = assignment.indices.filter { assignment[$0] != fold }
+            let inner = try StratifiedSplit(labels: rest.map { classes[$0] }, testFraction: validationFraction(reference, of: rest.count),
+                                            validationFraction: 0, rng: &rng)
+            return StratifiedSplit(train: inner.train.map { rest[$0] }, validation: inner.test.map { rest[$0] }, test: test)
+        }
+        let validation = validationFraction(reference, of: classes.count)
+        return try StratifiedSplit(labels: classes, testFraction: reference.testFraction ?? 0.2, validationFraction: validation, rng: &rng)
+    }
+
+    static func validationFraction(_ reference: DataReference, of count: Int) -> Double {
+        reference.validation.map { Double($0) / Double(max(1, count)) } ?? 0.1
+    }
+
+    /// The three sparse datasets of `split`, named `name/train` and so on, with the vocabulary
+    /// (built from the training documents, unless `reference.vocabularyFile` gives one).
+    func splits(_ split: StratifiedSplit, reference: DataReference, name: String, source: String,
+                vocabularyDocuments: [[String: Int]]? = nil, limit: Int) throws -> DataSplits {
+        let (classes, names, values) = try self.classes(task: reference.task, source: source)
+        let vocabulary: Vocabulary
+        if let file = reference.vocabularyFile {
+            vocabulary = try Vocabulary.read(file, limit: limit)
+        } else {
+            vocabulary = try Vocabulary.mostFrequent(in: vocabularyDocuments ?? split.train.map { documents[$0] },
+                                                     size: reference.vocabularySize ?? Vocabulary.paperSize)
+        }
+        let weighting: Vocabulary.Weighting = reference.features == "counts" ? .counts : .binary
+        func dataset(_ rows: [Int], _ part: String) -> Dataset {
+            var d = Dataset(name: "\(name)/\(part)", inputs: .sparse(vocabulary.matrix(rows.map { documents[$0] }, weighting: weighting)),
+                            labels: rows.map { classes[$0] }, classes: names.count, classNames: names)
+            d.classValues = values
+            return d
+        }
+        var splits = DataSplits(train: dataset(split.train, "train"), validation: dataset(split.validation, "validation"),
+                                test: dataset(split.test, "test"))
+        splits.vocabulary = vocabulary
+        return splits
+    }
+
+    /// Splits `corpus` as `reference` asks and makes the datasets (the readers' common ending).
+    static func load(_ corpus: TextCorpus, reference: DataReference, name: String, source: String, limit: Int) throws -> DataSplits {
+        guard !corpus.documents.isEmpty else { throw FileError(source, "holds no documents") }
+        let (classes, _, _) = try corpus.classes(task: reference.task, source: source)
+        return try corpus.splits(try split(classes, reference: reference), reference: reference, name: name, source: source, limit: limit)
+    }
+}
