@@ -9,6 +9,20 @@ set -euo pipefail
 state=/var/lib/slurm
 conf=/etc/slurm/slurm.conf
 
+# Runs a daemon with every descriptor above stderr closed and stdio on /dev/null. A daemon that
+# kept an inherited descriptor would hold the caller's pipes open: Foundation's Process (the
+# tests) sees its child exit only when a socket it passes down is closed, so waitUntilExit would
+# never return (swift-corelibs-foundation issue 4795).
+detached() {
+    (
+        for fd in /proc/self/fd/*; do
+            fd=${fd##*/}
+            if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+        done
+        exec "$@" </dev/null >/dev/null 2>&1
+    )
+}
+
 start() {
     command -v slurmctld >/dev/null || { echo "slurm-wlm is not installed (apt-get install -y slurm-wlm munge)" >&2; exit 1; }
     mkdir -p /etc/slurm "$state/slurmctld" "$state/slurmd" /var/log/slurm /run/munge /var/lib/munge /var/log/munge
@@ -42,9 +56,9 @@ CONF
     fi
     chown -R munge:munge /etc/munge /var/lib/munge /var/log/munge /run/munge
     chmod 0700 /etc/munge && chmod 0400 /etc/munge/munge.key
-    pgrep -x munged >/dev/null || su -s /bin/sh munge -c /usr/sbin/munged
-    pgrep -x slurmctld >/dev/null || slurmctld
-    pgrep -x slurmd >/dev/null || slurmd
+    pgrep -x munged >/dev/null || detached su -s /bin/sh munge -c /usr/sbin/munged
+    pgrep -x slurmctld >/dev/null || detached slurmctld
+    pgrep -x slurmd >/dev/null || detached slurmd
     for _ in $(seq 1 60); do
         if sinfo -h -o "%t" 2>/dev/null | grep -q -E "^idle"; then
             sinfo

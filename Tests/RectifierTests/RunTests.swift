@@ -90,7 +90,7 @@ import Testing
         }
         // Files of a run without its record are not taken over either.
         let stray = TestSupport.temporaryDirectory()
-        FileManager.default.createFile(atPath: stray + "/checkpoint.bin", contents: Data([1, 2, 3]))
+        _ = FileManager.default.createFile(atPath: stray + "/checkpoint.bin", contents: Data([1, 2, 3]))
         #expect(throws: FileError.self) { try Run(spec, directory: stray, options: Self.options).execute() }
     }
 

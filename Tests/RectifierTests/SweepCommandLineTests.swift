@@ -100,8 +100,14 @@ import Testing
         start.arguments = ["start"]
         start.standardOutput = FileHandle.nullDevice
         start.standardError = FileHandle.nullDevice
+        // Bounded: a start that hangs skips the Slurm tests instead of hanging the suite.
+        let exited = DispatchSemaphore(value: 0)
+        start.terminationHandler = { _ in exited.signal() }
         guard (try? start.run()) != nil else { return false }
-        start.waitUntilExit()
+        guard exited.wait(timeout: .now() + 180) == .success else {
+            start.terminate()
+            return false
+        }
         return start.terminationStatus == 0
     }()
 
