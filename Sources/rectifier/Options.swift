@@ -53,6 +53,9 @@ struct DataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Stratified K-fold cross-validation: one run per fold in RUN_DIR/fold-N, means in RUN_DIR/result.json.", valueName: "k"))
     var folds: Int?
 
+    @Option(help: ArgumentHelp("With --folds K: run only fold N (0-based) as one run, as a sweep over folds does.", valueName: "n"))
+    var fold: Int?
+
     @Option(help: ArgumentHelp("Seed of the split and the folds (default 0).", valueName: "seed"))
     var splitSeed: UInt64?
 
@@ -60,6 +63,7 @@ struct DataOptions: ParsableArguments {
     var skipBadLines = false
 
     func validate() throws {
+        if fold != nil && folds == nil { throw ValidationError("--fold needs --folds K") }
         do { try reference.validate() } catch let e as UsageError { throw ValidationError(e.message) }
     }
 
@@ -77,7 +81,7 @@ struct DataOptions: ParsableArguments {
         r.features = features
         r.testFraction = testFraction
         r.folds = folds
-        r.fold = folds == nil ? nil : 0
+        r.fold = folds == nil ? fold : fold ?? 0
         r.splitSeed = splitSeed
         r.skipBadLines = skipBadLines ? true : nil
         return r

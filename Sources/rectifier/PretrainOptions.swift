@@ -30,6 +30,13 @@ struct PretrainOptions: ParsableArguments {
     @Option(help: "Epochs each candidate learning rate trains before the automatic choice.")
     var selectionEpochs: Int = PretrainingConfig().selectionEpochs
 
+    /// Checks the options' syntax even when nothing is pre-trained, so a mistyped value is an
+    /// error at once rather than silently ignored.
+    func validate() throws {
+        _ = try corruptions(layers: 1, textInput: false)
+        _ = try config(hiddenSizes: [1], activation: .rectifier, signTrick: false, l1: 0, batchSize: 1, seed: 1, checkLayers: false)
+    }
+
     /// The corruption of each layer, from `--noise`; `textInput` says the first layer reads a
     /// bag of words (bare levels then mean salt-and-pepper there).
     func corruptions(layers: Int, textInput: Bool) throws -> [Corruption] {
@@ -47,7 +54,7 @@ struct PretrainOptions: ParsableArguments {
 
     /// The pre-training configuration for a network of `model`'s shape.
     func config(hiddenSizes: [Int], activation: Activation, signTrick: Bool, l1: Float, batchSize: Int, seed: UInt64,
-                textInput: Bool = false) throws -> PretrainingConfig {
+                textInput: Bool = false, checkLayers: Bool = true) throws -> PretrainingConfig {
         var c = PretrainingConfig()
         c.hiddenSizes = hiddenSizes
         c.activation = activation
@@ -77,6 +84,7 @@ struct PretrainOptions: ParsableArguments {
                 return r
             }
         }
+        guard checkLayers else { return c }
         do { try c.validate() } catch let e as UsageError { throw ValidationError(e.message) }
         return c
     }

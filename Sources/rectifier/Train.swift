@@ -102,7 +102,7 @@ struct Train: ParsableCommand {
         let options = RunOptions(linearAlgebra: la, checkpointInterval: .seconds(checkpointMinutes * 60),
                                  fileSizeLimit: ProcessEnvironment.current.maxFileBytes,
                                  dataDirectory: resume == nil ? nil : data.dataDir)
-        if spec.data.folds != nil {
+        if spec.data.folds != nil && (resume != nil || data.fold == nil) {
             return try crossValidate(spec, directory: directory, options: options, console: console)
         }
         let result = try RunConsole(console: console).execute(Run(spec, directory: directory, options: options))

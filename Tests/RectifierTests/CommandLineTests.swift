@@ -17,8 +17,9 @@ import Testing
         var stderr: String
     }
 
-    /// Runs the tool to completion.
-    static func run(_ arguments: [String]) throws -> Output {
+    /// Runs the tool to completion, killing it (and recording a failure) after `timeout` seconds,
+    /// so a command that should have failed at once but trains instead cannot hang the suite.
+    static func run(_ arguments: [String], timeout: Double = 900) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable!)
         process.arguments = arguments
@@ -26,8 +27,26 @@ import Testing
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let watchdog = DispatchWorkItem { [process] in
+            guard process.isRunning else { return }
+            Issue.record("rectifier \(arguments.joined(separator: " ")) still ran after \(timeout) s: killed")
+            process.interrupt()
+            kill(process.processIdentifier, SIGKILL)
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
+        // stderr is read on another thread so that neither pipe can fill and block the tool.
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errBox = Box()
+        let readErr = DispatchGroup()
+        readErr.enter()
+        DispatchQueue.global().async {
+            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
+            readErr.leave()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        readErr.wait()
+        let stderr = errBox.data
         process.waitUntilExit()
         return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
@@ -144,7 +163,8 @@ import Testing
               (["train", "--data-dir", "/nonexistent/mnist"], "/nonexistent/mnist: no such directory"),
               (["train", "--epochs", "0"], "epochs"),
               (["train", "--label-fraction", "2"], "label fraction"),
-              (["train", "--noise", "gaussian:0.1"], "noise"),
+              (["train", "--noise", "gaussian:0.1", "--layers", "8", "--epochs", "1"], "noise"),
+              (["train", "--pretrain-learning-rate", "fast", "--layers", "8", "--epochs", "1"], "--pretrain-learning-rate"),
               (["train", "--resume", "/nonexistent/run"], "/nonexistent/run"),
               (["predict", "/nonexistent/model.safetensors", "/nonexistent/input"], "no such file"),
               (["pretrain", "--pretrain-epochs", "0"], "epochs"),

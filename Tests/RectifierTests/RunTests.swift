@@ -155,4 +155,25 @@ import Testing
         spec.initFrom = "/some/stack.safetensors"
         #expect(throws: UsageError.self) { try Run(spec, directory: nil).execute() }
     }
+
+    /// Fields whose names hold acronyms (`testRMSE` is written `test_rmse`) are read back:
+    /// Foundation's snake_case decoding alone gives `testRmse` and drops them.
+    @Test func jsonFilesKeepFieldsNamedWithAcronyms() throws {
+        struct Fields: Codable, Equatable {
+            var testRMSE: Double?
+            var trainNLL: Double
+            var jobID: String
+            var accuracySD: Double
+            var baseURL: String
+            var gemmGFLOPS: [String: Double]
+            var exactPValue: Double
+            var learningRate: Float
+        }
+        let value = Fields(testRMSE: 0.75, trainNLL: 1.5, jobID: "42", accuracySD: 0.01, baseURL: "http://x", gemmGFLOPS: ["blas": 60],
+                           exactPValue: 0.03, learningRate: 0.01)
+        let data = try FileIO.jsonEncoder().encode(value)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(["test_rmse", "train_nll", "job_id", "accuracy_sd", "base_url", "gemm_gflops", "exact_p_value"].allSatisfy { text.contains("\"\($0)\"") }, "\(text)")
+        #expect(try FileIO.jsonDecoder().decode(Fields.self, from: data) == value)
+    }
 }

@@ -86,7 +86,7 @@ public enum FileIO {
     /// The decoder matching `jsonEncoder`.
     public static func jsonDecoder() -> JSONDecoder {
         let d = JSONDecoder()
-        d.keyDecodingStrategy = .convertFromSnakeCase
+        d.keyDecodingStrategy = .custom { path in JSONKey(camelCase(path.last!.stringValue)) }
         d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return d
     }
@@ -94,5 +94,33 @@ public enum FileIO {
     /// A one-line JSON encoding of `value` (for JSON Lines files).
     public static func jsonLine<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try jsonEncoder().encode(value), as: UTF8.self)
+    }
+}
+
+extension FileIO {
+    /// Words our property names write in capitals (`testRMSE`, `trainNLL`, `jobID`, ...).
+    static let acronyms: Set<String> = ["rmse", "nll", "sd", "id", "url", "gflops"]
+
+    /// `test_rmse` → `testRMSE`: Foundation's `convertFromSnakeCase` (which would give
+    /// `testRmse`, a key no property has, so such fields were lost on reading), with the
+    /// acronyms of `acronyms` in capitals.
+    static func camelCase(_ key: String) -> String {
+        guard key.contains("_") else { return key }
+        let leading = key.prefix { $0 == "_" }
+        let rest = key.dropFirst(leading.count)
+        let trailing = String(rest.reversed().prefix { $0 == "_" })
+        let core = rest.dropLast(trailing.count)
+        let parts = core.split(separator: "_", omittingEmptySubsequences: true)
+        guard let first = parts.first else { return key }
+        let words = parts.dropFirst().map { acronyms.contains($0.lowercased()) ? $0.uppercased() : $0.capitalized }
+        return String(leading) + String(first) + words.joined() + trailing
+    }
+
+    struct JSONKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 }

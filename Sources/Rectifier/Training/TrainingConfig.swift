@@ -70,10 +70,4 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     public var learningRate: Float
     /// Rating prediction: RMSE of the expected rating on the validation set (what selects the epoch).
     public var validationRMSE: Double?
-
-    // `trainNll` is what the snake_case key `train_nll` decodes to.
-    enum CodingKeys: String, CodingKey {
-        case epoch, trainLoss, trainNLL = "trainNll", trainError, validationError, validationSparsity, trainSeconds,
-             samplesPerSecond, evaluationSeconds, learningRate, validationRMSE = "validationRmse"
-    }
 }

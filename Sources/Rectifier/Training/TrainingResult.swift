@@ -6,6 +6,8 @@ public struct TrainingResult: Codable, Equatable, Sendable {
     public var testLoss: Double
     /// Their validation error.
     public var validationError: Double
+    /// Examples in the test set (nil in results written before it was recorded).
+    public var testExamples: Int?
     /// Rating prediction: RMSE of the expected rating on the test and validation sets.
     public var testRMSE: Double?
     public var validationRMSE: Double?
@@ -57,6 +59,7 @@ public struct TrainingResult: Codable, Equatable, Sendable {
                 validation: Dataset? = nil) throws {
         let eval = try state.best.evaluate(test, batchSize: trainer.config.evaluationBatchSize, using: trainer.linearAlgebra)
         testError = eval.errorRate
+        testExamples = test.count
         testLoss = eval.meanLoss
         validationError = state.bestValidationError
         testRMSE = eval.rmse

@@ -1,0 +1,97 @@
+import Foundation
+
+/// How much of an experiment to run.
+public enum ExperimentBudget: String, CaseIterable, Codable, Sendable {
+    /// The shipped MNIST subset (or a small slice of the named data), tiny networks, about a
+    /// minute: what CI runs for every experiment.
+    case smoke
+    /// The full dataset, one seed, fewer epochs: about an hour on 2 cores.
+    case quick
+    /// The paper's protocol.
+    case paper
+}
+
+/// What an experiment is run on.
+public struct ExperimentSettings: Codable, Equatable, Sendable {
+    /// A dataset of the registry (`Datasets.all`).
+    public var dataset: String
+    /// Its files; nil: the shipped MNIST subset (smoke) or `data/NAME`.
+    public var dataDirectory: String?
+    public var budget: ExperimentBudget
+    /// Seeds per configuration (intervals and paired tests need at least 2).
+    public var seeds: Int
+
+    public init(dataset: String, dataDirectory: String? = nil, budget: ExperimentBudget, seeds: Int) {
+        self.dataset = dataset
+        self.dataDirectory = dataDirectory
+        self.budget = budget
+        self.seeds = seeds
+    }
+
+    /// `[1, 2, ..., seeds]`, as sweep values.
+    var seedValues: [SweepValue] { (1...max(1, seeds)).map { .int($0) } }
+
+    /// The options naming the data, for a sweep's base.
+    var dataOptions: [String: SweepValue] {
+        var options: [String: SweepValue] = ["dataset": .string(dataset)]
+        if let dataDirectory { options["data-dir"] = .string(dataDirectory) }
+        return options
+    }
+}
+
+/// One sweep of an experiment: its runs, as `rectifier train` options.
+public struct ExperimentStage: Sendable {
+    /// The sweep's directory name inside the experiment's directory.
+    public var name: String
+    public var sweep: SweepSpecification
+
+    public init(name: String, sweep: SweepSpecification) {
+        self.name = name
+        self.sweep = sweep
+    }
+}
+
+/// One of the paper's tables or figures: the runs it needs, and what it makes of them.
+///
+/// An experiment is a set of sweeps (so `--jobs N` and Slurm work for it); `analyse` turns the
+/// finished runs into tables, plots and findings set beside the paper's numbers.
+public protocol Experiment: Sendable {
+    /// The name `rectifier reproduce` takes.
+    static var name: String { get }
+    /// What the report is titled.
+    var title: String { get }
+    var settings: ExperimentSettings { get }
+    /// The sweeps to run, in order.
+    func stages() -> [ExperimentStage]
+    /// Tables, figures and findings from the runs (unfinished runs have no result).
+    func analyse(_ runs: [ExperimentRun]) throws -> ExperimentAnalysis
+}
+
+/// The experiments `rectifier reproduce` knows, by name.
+public enum Experiments {
+    /// Every experiment's name.
+    public static let names = [Table1.name, Figure3.name, Figure4.name, SoftplusScale.name, Sentiment.name, Table2.name]
+
+    /// The dataset an experiment runs on when none is named.
+    public static func defaultDataset(_ name: String, budget: ExperimentBudget) -> String {
+        switch name {
+        case Sentiment.name: "amazon-sentiment"
+        case Table2.name: "amazon-reviews"
+        case Figure4.name, SoftplusScale.name: budget == .paper ? "norb" : "mnist"
+        default: "mnist"
+        }
+    }
+
+    /// The experiment called `name` with `settings`; a `UsageError` for an unknown name.
+    public static func named(_ name: String, settings: ExperimentSettings) throws -> any Experiment {
+        switch name {
+        case Table1.name: Table1(settings: settings)
+        case Figure3.name: Figure3(settings: settings)
+        case Figure4.name: Figure4(settings: settings)
+        case SoftplusScale.name: SoftplusScale(settings: settings)
+        case Sentiment.name: Sentiment(settings: settings)
+        case Table2.name: Table2(settings: settings)
+        default: throw UsageError("unknown experiment '\(name)' (known: \(names.joined(separator: ", ")))")
+        }
+    }
+}
