@@ -90,6 +90,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("png")
     parser.add_argument("--min-ink", type=float, default=1.0, help="minimum percentage of non-background pixels")
+    parser.add_argument("--min-colour-pixels", type=int, default=0,
+                        help="minimum number of coloured pixels (channels differing by more than 60): the plots' "
+                             "markers and curves, since the text and tables are black and grey")
     args = parser.parse_args()
     width, height, channels, rows = read_png(args.png)
     # Colour channels only: alpha says nothing about whether something was drawn.
@@ -101,6 +104,11 @@ def main():
     summary = f"{args.png}: {width}x{height}, {percent:.2f}% non-background pixels (background #{background.hex()})"
     if percent < args.min_ink:
         fail(args.png, f"blank: {summary.split(': ', 1)[1]}, need at least {args.min_ink}%")
+    if colours == 3:
+        coloured = sum(1 for p in pixels if max(p) - min(p) > 60)
+        summary += f", {coloured} coloured pixels"
+        if coloured < args.min_colour_pixels:
+            fail(args.png, f"no plot drawn: {coloured} coloured pixels, need at least {args.min_colour_pixels}")
     print(summary)
 
 

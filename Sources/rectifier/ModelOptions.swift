@@ -43,6 +43,9 @@ struct ScheduleOptions: ParsableArguments {
     @Option(help: "SGD momentum (0 is plain SGD, as in the paper).")
     var momentum: Float = 0
 
+    @Option(help: ArgumentHelp("Decay the learning rate: epoch t (from 0) trains at rate / (1 + t/T) (default: constant, the paper's).", valueName: "T"))
+    var lrDecayEpochs: Double?
+
     @Option(help: "Maximum number of epochs.")
     var epochs: Int = TrainingConfig().epochs
 
@@ -56,6 +59,7 @@ struct ScheduleOptions: ParsableArguments {
         c.momentum = momentum
         c.epochs = epochs
         c.patience = patience
+        c.learningRateDecayEpochs = lrDecayEpochs
         return try model.apply(to: c)
     }
 }

@@ -145,6 +145,9 @@ struct Train: ParsableCommand {
         console.line("test error \(percent(result.testError)) at epoch \(result.bestEpoch) (validation \(percent(result.validationError))), "
             + "mean sparsity \(percent(result.meanSparsity)) [\(result.sparsityPerLayer.map(percent).joined(separator: ", "))], "
             + "dead units \(result.deadUnits), \(format(result.wallSeconds, 1)) s")
+        if let rmse = result.testRMSE {
+            console.line("rating: test RMSE \(format(rmse, 4)) (validation \(result.validationRMSE.map { format($0, 4) } ?? "–"))")
+        }
         if let r = result.refit {
             console.line("refit on \(r.examples) examples for \(r.epochs) epochs: test error \(percent(r.testError)), "
                 + "mean sparsity \(percent(r.meanSparsity)) [\(r.sparsityPerLayer.map(percent).joined(separator: ", "))], dead units \(r.deadUnits)")

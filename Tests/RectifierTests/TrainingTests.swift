@@ -142,6 +142,23 @@ import Testing
         #expect(abs(viaBLAS.testError - builtin.testError) < 0.01)
     }
 
+    /// A decaying learning rate trains epoch t at lr / (1 + t/T), and changes the run; without
+    /// one the configuration encodes as before (its key is absent, so earlier run hashes hold).
+    @Test func learningRateDecaysAsScheduled() throws {
+        var c = Self.config(epochs: 3)
+        c.hiddenSizes = [64]
+        let (constant, _) = try Self.train(c)
+        c.learningRateDecayEpochs = 2
+        let (decayed, _) = try Self.train(c)
+        #expect(decayed.history.map(\.learningRate) == [0.05, Float(0.05 / 1.5), Float(0.05 / 2.0)])
+        #expect(constant.history.allSatisfy { $0.learningRate == 0.05 })
+        #expect(decayed.history.last!.trainLoss != constant.history.last!.trainLoss)
+        let json = String(decoding: try FileIO.jsonEncoder().encode(Self.config()), as: UTF8.self)
+        #expect(!json.contains("decay"), "\(json)")
+        c.learningRateDecayEpochs = 0
+        #expect(throws: UsageError.self) { try c.validate() }
+    }
+
     /// With patience P the run stops exactly P epochs after its best one (before its epoch
     /// budget), and keeps the best epoch's parameters.
     @Test func earlyStoppingKeepsTheBestEpoch() throws {

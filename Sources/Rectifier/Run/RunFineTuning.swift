@@ -101,7 +101,8 @@ extension RunContext {
         if specification.refit, divergence == nil {
             events(.refitStarted(examples: data.train.count + data.validation.count, epochs: state.bestEpoch))
             do {
-                let (network, r) = try trainer.refit(epochs: state.bestEpoch, learningRate: state.optimizer.learningRate,
+                let (network, r) = try trainer.refit(epochs: state.bestEpoch,
+                                                     learningRate: trainer.config.learningRate(epoch: 0, reductions: state.learningRateReductions),
                                                      data: data, initial: initial, shouldStop: options.shouldStop,
                                                      events: { events(.refit($0)) })
                 refitNetwork = network

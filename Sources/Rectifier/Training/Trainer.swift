@@ -139,6 +139,9 @@ public struct Trainer: Sendable {
         while !isFinished(state) {
             if shouldStop() { return .stopped }
             if state.order.isBetweenEpochs {
+                if config.learningRateDecayEpochs != nil {
+                    state.optimizer.learningRate = config.learningRate(epoch: state.epoch, reductions: state.learningRateReductions)
+                }
                 state.epochStart = .init(network: state.network, optimizer: state.optimizer)
                 state.order.beginEpoch(examples: train.count)
                 state.running = .init()

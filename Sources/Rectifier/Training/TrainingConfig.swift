@@ -27,8 +27,18 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var labelFraction: Double = 1
     /// What to do when the loss or an activation stops being finite.
     public var onDivergence: DivergencePolicy = .stop
+    /// T of a decaying learning rate: epoch t (from 0) trains at `learningRate / (1 + t/T)`.
+    /// Nil: constant, as in the paper. (Optional so that earlier specifications keep their hash.)
+    public var learningRateDecayEpochs: Double?
 
     public init() {}
+
+    /// The learning rate of epoch `epoch` (0-based) after `reductions` halvings by `reduce-lr`.
+    public func learningRate(epoch: Int, reductions: Int) -> Float {
+        let base = learningRate / Float(1 << min(reductions, 30))
+        guard let t = learningRateDecayEpochs else { return base }
+        return Float(Double(base) / (1 + Double(epoch) / t))
+    }
 
     /// Checks every value and returns the first problem as a `UsageError`.
     public func validate() throws {
@@ -43,6 +53,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         if patience < 0 { throw UsageError("patience must be >= 0, got \(patience)") }
         if evaluationBatchSize <= 0 { throw UsageError("evaluation batch size must be positive") }
         if !(labelFraction > 0 && labelFraction <= 1) { throw UsageError("label fraction must be in (0, 1], got \(labelFraction)") }
+        if let t = learningRateDecayEpochs, !(t > 0 && t.isFinite) { throw UsageError("learning-rate decay epochs must be positive, got \(t)") }
     }
 }
 
