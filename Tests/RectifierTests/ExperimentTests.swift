@@ -125,6 +125,24 @@ import Testing
         #expect(runs.allSatisfy { (Self.result($0)["test_error"] as! Double) < 0.5 }, "better than chance on books")
     }
 
+    /// `--fold N` runs exactly fold N of the `--folds K` cross-validation, as one run (what the
+    /// sentiment experiment's sweep over folds does).
+    @Test(.enabled(if: CLI.executable != nil && hasSentiment, "needs the executable and ../shared/data/amazon-sentiment"))
+    func oneFoldIsThatFoldOfTheCrossValidation() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let common = ["train", "--dataset", "amazon-sentiment", "--data-dir", Self.shared + "/amazon-sentiment", "--domain", "kitchen",
+                      "--layers", "", "--epochs", "2", "--folds", "3", "--backend", "builtin"]
+        let cv = try CLI.run(common + ["--out", dir + "/cv"])
+        #expect(cv.status == 0, "\(cv.stderr)")
+        let one = try CLI.run(common + ["--fold", "1", "--out", dir + "/fold1"])
+        #expect(one.status == 0, "\(one.stderr)")
+        let folds = try #require((try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/cv/result.json"))) as? [String: Any])?["per_fold"] as? [[String: Any]])
+        let single = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/fold1/result.json"))) as? [String: Any])
+        #expect(folds.count == 3 && folds[1]["test_error"] as? Double == single["test_error"] as? Double, "\(folds) \(single)")
+        let bad = try CLI.run(["train", "--fold", "1", "--layers", "8", "--epochs", "1"])
+        #expect(bad.status != 0 && bad.stderr.contains("--fold needs --folds"), "\(bad.stderr)")
+    }
+
     @Test(.enabled(if: CLI.executable != nil && hasReviews, "needs the executable and ../shared/data/amazon-sentiment-raw"))
     func table2ReportsRatingRMSE() throws {
         let (dir, runs) = try Self.smoke("table2", ["--data-dir", Self.shared + "/amazon-sentiment-raw"])

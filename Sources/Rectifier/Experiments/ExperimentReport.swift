@@ -9,7 +9,7 @@ public enum ExperimentReport {
                          provenance: ExperimentDirectory.Provenance, sweepFiles: [String]) throws -> ReportDocument {
         let summary = analysis.summary
         var doc = ReportDocument(title: summary.title)
-        doc.paragraph("Experiment `\(summary.experiment)` on \(summary.settings.dataset), \(summary.settings.budget.rawValue) budget, "
+        doc.paragraph("Experiment \(summary.experiment) on \(summary.settings.dataset), \(summary.settings.budget.rawValue) budget, "
                       + "\(summary.settings.seeds) seed\(summary.settings.seeds == 1 ? "" : "s"): "
                       + "\(summary.finishedRuns) of \(summary.runs) runs finished.")
         if !summary.findings.isEmpty {
@@ -80,7 +80,7 @@ public enum ExperimentReport {
         let results = runs.compactMap(\.result)
         let backends = Set(results.map(\.backend)).sorted()
         let wall = results.reduce(0) { $0 + $1.wallSeconds + ($1.pretrainingSeconds ?? 0) }
-        return [("command", "`\(provenance.command)`")] + provenance.machine
+        return [("command", provenance.command)] + provenance.machine
             + [("backend", backends.isEmpty ? "–" : backends.joined(separator: "; ")),
                ("run time (sum over runs)", String(format: "%.1f min", wall / 60)),
                ("written", ISO8601DateFormatter().string(from: Date()))]
