@@ -52,8 +52,9 @@ import Testing
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    /// Starts the tool and sends `signal` once its output contains `marker`.
-    static func interrupt(_ arguments: [String], signal: Int32, after marker: String) throws -> Int32 {
+    /// Starts the tool and sends `signal` once its output contains `marker`; kills it (and
+    /// records a failure) when it has not exited `timeout` seconds after starting.
+    static func interrupt(_ arguments: [String], signal: Int32, after marker: String, timeout: Double = 600) throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable!)
         process.arguments = arguments
@@ -61,6 +62,13 @@ import Testing
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         try process.run()
+        let watchdog = DispatchWorkItem { [process] in
+            guard process.isRunning else { return }
+            Issue.record("rectifier \(arguments.joined(separator: " ")) still ran after \(timeout) s: killed")
+            kill(process.processIdentifier, SIGKILL)
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         var seen = ""
         while !seen.contains(marker) {
             let chunk = out.fileHandleForReading.availableData

@@ -51,6 +51,22 @@ import Testing
         #expect(task.status == 0 && task.stdout.contains("already finished"), "\(task.stdout)")
     }
 
+    /// Ctrl-C stops the workers after their checkpoints and `sweep run` exits at once, leaving
+    /// the runs it had not started planned; running it again finishes them all.
+    @Test(.enabled(if: CLI.executable != nil, "needs the rectifier executable"))
+    func ctrlCStopsTheWorkersAndARerunFinishes() throws {
+        let dir = try Self.planned(Self.spec.replacingOccurrences(of: "epochs = 2", with: "epochs = 30"))
+        let status = try CLI.interrupt(["sweep", "run", dir, "--jobs", "1", "--backend", "builtin"], signal: SIGINT,
+                                       after: "run 0000 started")
+        #expect(status == 130)
+        let after = try CLI.run(["sweep", "status", dir])
+        #expect(after.stdout.contains("0 running") && !after.stdout.contains("6 finished"), "\(after.stdout)")
+        let rerun = try CLI.run(["sweep", "run", dir, "--jobs", "2", "--backend", "builtin"])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let done = try CLI.run(["sweep", "status", dir])
+        #expect(done.stdout.contains("6 finished"), "\(done.stdout)")
+    }
+
     @Test(.enabled(if: CLI.executable != nil, "needs the rectifier executable"))
     func aFailingRunIsRecordedAndTheOthersGoOn() throws {
         let dir = try Self.planned("""

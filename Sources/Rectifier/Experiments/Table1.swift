@@ -36,8 +36,7 @@ public struct Table1: Experiment {
             grid = [.double(0.1), .double(0.01)]
         case .quick:
             base.merge(["layers": .string(settings.dataset == "norb" ? "4000,2000" : "1000,1000,1000"), "epochs": .int(10),
-                        "patience": .int(4), "pretrain-epochs": .int(3), "pretrain-learning-rate": .string("auto"),
-                        "selection-epochs": .int(1)]) { $1 }
+                        "patience": .int(4), "pretrain-epochs": .int(3), "pretrain-learning-rate": .string("auto")]) { $1 }
             grid = [0.1, 0.01, 0.001, 0.0001].map { .double($0) }
         case .paper:
             base.merge(["layers": .string(settings.dataset == "norb" ? "4000,2000" : "1000,1000,1000"),

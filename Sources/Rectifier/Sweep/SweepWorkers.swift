@@ -54,7 +54,8 @@ public struct SweepWorkers {
         var summary = Summary()
         let clock = ContinuousClock()
         var stopping = false
-        while !queue.isEmpty || !active.isEmpty {
+        // Once stopping, the queue is left as it is: only the running workers are waited for.
+        while (!stopping && !queue.isEmpty) || !active.isEmpty {
             if !stopping && shouldStop() {
                 stopping = true
                 summary.interrupted = true
