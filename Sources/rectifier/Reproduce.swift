@@ -118,18 +118,7 @@ struct Reproduce: ParsableCommand {
     func execute(_ sweep: SweepDirectory, stage: String, console: Console) throws -> Bool {
         let workers = SweepWorkers(executable: SweepCommand.executable, jobs: jobs, threadsPerJob: threadsPerJob, retries: 2,
                                    extraArguments: ["--backend", backend])
-        let summary = try workers.run(sweep, shouldStop: { Interrupt.requested }) { event in
-            switch event {
-            case let .started(index, attempt):
-                console.line("\(stage) run \(SweepDirectory.name(index)) started" + (attempt > 1 ? " (attempt \(attempt))" : ""))
-            case let .finished(index, status, seconds):
-                var text = "\(stage) run \(SweepDirectory.name(index)) \(status.name) after \(format(seconds, 1)) s"
-                if case .failed(let message, _) = status { text += ": \(message)" }
-                console.line(text)
-            case let .retrying(index, reason):
-                console.error("\(stage) run \(SweepDirectory.name(index)) failed (\(reason)); trying again")
-            }
-        }
+        let summary = try workers.run(sweep, shouldStop: { Interrupt.requested }) { SweepCommand.log($0, stage: stage, console: console) }
         return summary.interrupted
     }
 

@@ -22,6 +22,21 @@ struct SweepCommand: ParsableCommand {
             .standardizedFileURL.path
     }
 
+    /// One line per worker event: `[STAGE ]run NNNN started`, `... finished after 12.3 s`.
+    static func log(_ event: SweepWorkers.Event, stage: String? = nil, console: Console) {
+        let prefix = stage.map { $0 + " " } ?? ""
+        switch event {
+        case let .started(index, attempt):
+            console.line(prefix + "run \(SweepDirectory.name(index)) started" + (attempt > 1 ? " (attempt \(attempt))" : ""))
+        case let .finished(index, status, seconds):
+            var text = prefix + "run \(SweepDirectory.name(index)) \(status.name) after \(format(seconds, 1)) s"
+            if case .failed(let message, _) = status { text += ": \(message)" }
+            console.line(text)
+        case let .retrying(index, reason):
+            console.error(prefix + "run \(SweepDirectory.name(index)) failed (\(reason)); trying again")
+        }
+    }
+
     /// The run specification `rectifier train` would make of `run`'s options, with relative
     /// paths (data-dir, init-from) taken from the sweep file's directory, `base`.
     static func specification(_ run: PlannedRun, base: URL) throws -> RunSpecification {
@@ -135,18 +150,7 @@ struct SweepCommand: ParsableCommand {
             let console = Console()
             let clock = ContinuousClock()
             let start = clock.now
-            let summary = try workers.run(dir, shouldStop: { Interrupt.requested }) { event in
-                switch event {
-                case let .started(index, attempt):
-                    console.line("run \(SweepDirectory.name(index)) started" + (attempt > 1 ? " (attempt \(attempt))" : ""))
-                case let .finished(index, status, seconds):
-                    var text = "run \(SweepDirectory.name(index)) \(status.name) after \(format(seconds, 1)) s"
-                    if case .failed(let message, _) = status { text += ": \(message)" }
-                    console.line(text)
-                case let .retrying(index, reason):
-                    console.error("run \(SweepDirectory.name(index)) failed (\(reason)); trying again")
-                }
-            }
+            let summary = try workers.run(dir, shouldStop: { Interrupt.requested }) { SweepCommand.log($0, console: console) }
             console.line("\(summary.finished.count) finished, \(summary.failed.count) failed in \(format((clock.now - start).seconds, 1)) s")
             if summary.interrupted {
                 console.error("interrupted: workers saved their checkpoints; continue with: rectifier sweep run \(sweep)")

@@ -9,6 +9,15 @@ public enum ExperimentBudget: String, CaseIterable, Codable, Sendable {
     case quick
     /// The paper's protocol.
     case paper
+
+    /// Hidden units per layer of the text networks: tiny, 1000, the paper's 5000.
+    var textWidth: Int {
+        switch self {
+        case .smoke: 32
+        case .quick: 1000
+        case .paper: 5000
+        }
+    }
 }
 
 /// What an experiment is run on.

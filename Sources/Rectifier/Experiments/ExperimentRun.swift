@@ -103,6 +103,14 @@ enum ExperimentFormat {
         return percent(mean) + String(format: " ± %.2f", (ci.upper - ci.lower) / 2 * 100)
     }
 
+    /// The mean of `values` at `x` with its 95% interval over them (none for a single value);
+    /// nil when there are no values.
+    static func errorBar(x: Double, _ values: [Double]) -> ErrorBar? {
+        guard let mean = try? Statistics.mean(values) else { return nil }
+        let ci = values.count > 1 ? try? Statistics.confidenceIntervalOfMean(values) : nil
+        return ErrorBar(x: x, y: mean, lower: ci?.lower ?? mean, upper: ci?.upper ?? mean)
+    }
+
     /// A number with `digits` decimals, or a dash.
     static func number(_ v: Double?, digits: Int = 3) -> String {
         guard let v, v.isFinite else { return "–" }

@@ -56,10 +56,9 @@ public struct Figure4: Experiment {
         var values: [String: Double] = [:]
         for (i, curve) in Self.curves.enumerated() {
             let bars = fractions.compactMap { f -> ErrorBar? in
-                guard let errors = means[curve]?[f], let mean = try? Statistics.mean(errors) else { return nil }
-                values["\(curve.replacingOccurrences(of: "+pre", with: "_pretrained"))_\(Int((f * 100).rounded()))"] = mean
-                let ci = errors.count > 1 ? try? Statistics.confidenceIntervalOfMean(errors) : nil
-                return ErrorBar(x: f, y: mean, lower: ci?.lower ?? mean, upper: ci?.upper ?? mean)
+                guard let bar = ExperimentFormat.errorBar(x: f, means[curve]?[f] ?? []) else { return nil }
+                values["\(curve.replacingOccurrences(of: "+pre", with: "_pretrained"))_\(Int((f * 100).rounded()))"] = bar.y
+                return bar
             }
             series.append(.errorBars(curve.replacingOccurrences(of: "+pre", with: " pre-trained"), bars, connected: true, colour: i))
         }

@@ -22,13 +22,7 @@ public struct Sentiment: Experiment {
                 ("rectifier 3 layers, pre-trained", "\(w),\(w),\(w)", true)]
     }
 
-    var width: Int {
-        switch settings.budget {
-        case .smoke: 32
-        case .quick: 1000
-        case .paper: 5000
-        }
-    }
+    var width: Int { settings.budget.textWidth }
 
     public func stages() -> [ExperimentStage] {
         var base = settings.dataOptions
@@ -87,9 +81,7 @@ public struct Sentiment: Experiment {
             let points = domains.enumerated().compactMap { j, d -> ErrorBar? in
                 let a = finished.filter { ($0.option("layers") ?? "") == m.1 && $0.flag("pretrain") == m.2 && $0.option("domain") == d }
                     .map { 1 - $0.result!.testError }
-                guard let mean = try? Statistics.mean(a) else { return nil }
-                let ci = a.count > 1 ? try? Statistics.confidenceIntervalOfMean(a) : nil
-                return ErrorBar(x: Double(j) + Double(i - 1) * 0.2, y: mean, lower: ci?.lower ?? mean, upper: ci?.upper ?? mean)
+                return ExperimentFormat.errorBar(x: Double(j) + Double(i - 1) * 0.2, a)
             }
             return points.isEmpty ? nil : .errorBars(m.0, points, colour: i)
         }

@@ -48,11 +48,7 @@ public struct SoftplusScale: Experiment {
             return [a.isFinite ? Self.text(a) : "∞ (rectifier)", errors[a].map(ExperimentFormat.meanWithInterval) ?? "–",
                     ExperimentFormat.percent(Self.paper[a])]
         }
-        let bars = Self.scales.compactMap { a -> ErrorBar? in
-            guard let e = errors[a], let mean = try? Statistics.mean(e) else { return nil }
-            let ci = e.count > 1 ? try? Statistics.confidenceIntervalOfMean(e) : nil
-            return ErrorBar(x: a, y: mean, lower: ci?.lower ?? mean, upper: ci?.upper ?? mean)
-        }
+        let bars = Self.scales.compactMap { ExperimentFormat.errorBar(x: $0, errors[$0] ?? []) }
         var lines: [ReferenceLine] = []
         if let r = values["a_inf"] { lines.append(.horizontal(r, label: "rectifier " + ExperimentFormat.percent(r))) }
         var findings: [String] = []

@@ -128,13 +128,9 @@ public struct Table1: Experiment {
                                   row.learningRate.map { String(format: "%g", $0) } ?? "–", ExperimentFormat.percent(row.validationError),
                                   activation == "rectifier" ? ExperimentFormat.percent((try? Statistics.mean(sparsity)) ?? .nan, digits: 1) : "–",
                                   test.map { String(format: "%.3f", $0.pValue) } ?? "–"])
-                if let mean = try? Statistics.mean(errors) {
-                    values[key.replacingOccurrences(of: "+pre", with: "_pretrained") + "_test_error"] = mean
-                    let ci = errors.count > 1 ? try? Statistics.confidenceIntervalOfMean(errors) : nil
-                    plotBars.append(.errorBars(activation + (pretrain ? " pre-trained" : ""),
-                                               [ErrorBar(x: Double(i) + (pretrain ? 0.15 : -0.15), y: mean,
-                                                         lower: ci?.lower ?? mean, upper: ci?.upper ?? mean)],
-                                               colour: 2 * i + (pretrain ? 1 : 0)))
+                if let bar = ExperimentFormat.errorBar(x: Double(i) + (pretrain ? 0.15 : -0.15), errors) {
+                    values[key.replacingOccurrences(of: "+pre", with: "_pretrained") + "_test_error"] = bar.y
+                    plotBars.append(.errorBars(activation + (pretrain ? " pre-trained" : ""), [bar], colour: 2 * i + (pretrain ? 1 : 0)))
                 }
                 if let p = paperColumn[key], let mean = try? Statistics.mean(errors) {
                     findings.append("\(activation), \(pretrain ? "pre-trained" : "no pre-training"): \(ExperimentFormat.percent(mean)) "

@@ -20,13 +20,7 @@ public struct Table2: Experiment {
                 ("tanh, 3 layers", three, "tanh", true, 0.774, 0.0)]
     }
 
-    var width: Int {
-        switch settings.budget {
-        case .smoke: 32
-        case .quick: 1000
-        case .paper: 5000
-        }
-    }
+    var width: Int { settings.budget.textWidth }
 
     public func stages() -> [ExperimentStage] {
         var base = settings.dataOptions
@@ -62,10 +56,9 @@ public struct Table2: Experiment {
             let mine = finished.filter { ($0.option("layers") ?? "") == m.1 && $0.activation == m.2 && $0.flag("pretrain") == m.3 }
             let rmse = mine.compactMap { $0.result!.testRMSE }
             let sparsity = try? Statistics.mean(mine.map { $0.result!.meanSparsity })
-            if let mean = try? Statistics.mean(rmse) {
-                values["rmse_\(i)"] = mean
-                let ci = rmse.count > 1 ? try? Statistics.confidenceIntervalOfMean(rmse) : nil
-                bars.append(ErrorBar(x: Double(i), y: mean, lower: ci?.lower ?? mean, upper: ci?.upper ?? mean))
+            if let bar = ExperimentFormat.errorBar(x: Double(i), rmse) {
+                values["rmse_\(i)"] = bar.y
+                bars.append(bar)
             }
             rows.append([m.0, rmse.isEmpty ? "–" : ExperimentFormat.number(try Statistics.mean(rmse)),
                          m.4.map { ExperimentFormat.number($0) } ?? "–", m.1.isEmpty ? "–" : ExperimentFormat.percent(sparsity, digits: 1),
