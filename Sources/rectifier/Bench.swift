@@ -27,6 +27,9 @@ struct Bench: ParsableCommand {
     @Option(help: "L1 coefficient during timed training (the peer's throughput runs use 0).")
     var l1: Float = 0
 
+    @Option(help: ArgumentHelp("Also time training with NISTP-style perturbations at this level drawn for every example on a worker thread, as nistp trains (at the data's image size), beside the same training without.", valueName: "level"))
+    var perturbationLevel: Float?
+
     @Flag(help: "Skip the training (and, without --model, the inference) measurements.")
     var skipTraining = false
 
@@ -50,6 +53,7 @@ struct Bench: ParsableCommand {
     func run() throws {
         guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
         guard l1 >= 0 else { throw ValidationError("--l1 must be >= 0") }
+        if let p = perturbationLevel, !(0...1).contains(p) { throw ValidationError("--perturbation-level must be in [0, 1]") }
         let batches = skipTraining ? [] : try parseList(batchSizes, option: "--batch-sizes", what: "a batch size")
         let peers = try compare.map(PeerFigures.read)
         let la = try compute.linearAlgebra()
@@ -78,6 +82,12 @@ struct Bench: ParsableCommand {
             let (result, net) = bench.training(batch: batch, data: data, using: la)
             report.training.append(result)
             if batch == 10 || trained == nil { trained = net }
+            if let level = perturbationLevel {
+                FileHandle.standardError.write(Data("training at batch \(batch) with perturbations for \(format(seconds, 0)) s...\n".utf8))
+                var perturbed = data
+                perturbed.train.perturbation = (try Perturbation(level: level), try ImageSize(width: 28, height: data.train.featureCount / 28))
+                report.training.append(bench.training(batch: batch, data: perturbed, using: la).0)
+            }
         }
         if let net = modelNetwork ?? trained, !skipInference {
             for (batch, sparse) in [(1, false), (1, true), (1000, false), (1000, true)] {
@@ -133,8 +143,9 @@ struct BenchReport: Codable {
         }
         for t in training {
             let threads = t.oneThreadShare.map { ", 1 thread in \(percent($0, digits: 0)) of rounds" } ?? ""
-            add("training, batch \(t.batch) (sparsity \(percent(t.hiddenSparsity))\(threads))", t.samplesPerSecond, "samples/s",
-                peerValue { $0.trainingSamplesPerSecond[t.batch] })
+            let perturbed = t.perturbationLevel.map { ", perturbed at \(format(Double($0), 2))" } ?? ""
+            add("training, batch \(t.batch)\(perturbed) (sparsity \(percent(t.hiddenSparsity))\(threads))", t.samplesPerSecond, "samples/s",
+                t.perturbationLevel == nil ? peerValue { $0.trainingSamplesPerSecond[t.batch] } : nil)
         }
         for i in inference {
             add("inference, batch \(i.batch), \(i.path)", i.samplesPerSecond, "samples/s",

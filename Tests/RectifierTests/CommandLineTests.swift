@@ -189,6 +189,24 @@ import Testing
 
     /// `bench --model` times inference on a trained network and reports its sparsity; a model
     /// that does not fit the data is refused before any timing.
+    /// `bench --perturbation-level` times each batch size twice, the second with NISTP-style
+    /// perturbations made on a worker thread, and records which is which.
+    @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
+    func benchTimesPerturbedTrainingBesideClean() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let r = try Self.run(["bench", "--seconds", "0.3", "--batch-sizes", "10", "--perturbation-level", "0.7", "--skip-gemm",
+                              "--skip-inference", "--json", dir + "/bench.json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("training, batch 10, perturbed at 0.70"), "\(r.stdout)")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/bench.json"))) as! [String: Any]
+        let training = try #require(report["training"] as? [[String: Any]])
+        #expect(training.count == 2 && training[0]["perturbation_level"] == nil)
+        #expect((training[1]["perturbation_level"] as? Double).map { abs($0 - 0.7) < 1e-6 } == true)
+        #expect(training.allSatisfy { ($0["samples_per_second"] as? Double ?? 0) > 0 && $0["batch"] as? Int == 10 })
+        let bad = try Self.run(["bench", "--perturbation-level", "2"])
+        #expect(bad.status != 0 && bad.stderr.contains("--perturbation-level"))
+    }
+
     @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
     func benchTimesInferenceOnAGivenModel() throws {
         let dir = TestSupport.temporaryDirectory()

@@ -35,6 +35,9 @@ public struct ThroughputBenchmark: Sendable {
         public var hiddenSparsity: Double
         /// Fraction of the `ThreadChoice` rounds that ran on one thread (nil: no choice made).
         public var oneThreadShare: Double?
+        /// The level of the NISTP-style perturbations drawn for every example, a batch ahead on a
+        /// worker thread as `nistp` trains (nil: none).
+        public var perturbationLevel: Float?
     }
 
     /// Inference throughput at one batch size and path.
@@ -57,6 +60,9 @@ public struct ThroughputBenchmark: Sendable {
         var sgd = SGD(learningRate: learningRate, for: net)
         let ws = Workspace(for: net, capacity: batch)
         let minibatch = Minibatch(capacity: batch, for: data.train)
+        // Perturbed data is gathered a batch ahead on a worker thread, as the trainer does.
+        let prefetcher = data.train.perturbation == nil ? nil : BatchPrefetcher(capacity: batch, for: data.train)
+        let perturbationSeed = PerturbationSeed(runSeed: seed)
         var order = DataOrder(generator: rng.derived("order"))
         var threadChoice = ThreadChoice(la, batch: batch)  // as the trainer does
         let clock = ContinuousClock()
@@ -67,17 +73,24 @@ public struct ThroughputBenchmark: Sendable {
                 order.beginEpoch(examples: data.train.count)
                 continue
             }
-            minibatch.gather(data.train, rows: rows)
-            threadChoice.runOrDirect(la) { la in
-                _ = net.trainStep(minibatch, l1: l1, optimizer: &sgd, workspace: ws, using: la)
+            let current: Minibatch
+            if let prefetcher {
+                current = prefetcher.take(data.train, rows: rows, epoch: 0, seed: perturbationSeed)
+                if let next = order.peekBatch(size: batch) { prefetcher.prefetch(data.train, rows: next, epoch: 0, seed: perturbationSeed) }
+            } else {
+                minibatch.gather(data.train, rows: rows)
+                current = minibatch
             }
-            samples += minibatch.count
+            threadChoice.runOrDirect(la) { la in
+                _ = net.trainStep(current, l1: l1, optimizer: &sgd, workspace: ws, using: la)
+            }
+            samples += current.count
         }
         let seconds = (clock.now - start).seconds
         let sparsity = net.measure(data.test.slice(0..<min(1000, data.test.count)), using: la).meanSparsity
         let oneThread = threadChoice.flatMap { $0.rounds > 0 ? Double($0.roundsOne) / Double($0.rounds) : nil }
         return (Training(batch: batch, samplesPerSecond: Double(samples) / seconds, samples: samples, seconds: seconds,
-                         hiddenSparsity: sparsity, oneThreadShare: oneThread), net)
+                         hiddenSparsity: sparsity, oneThreadShare: oneThread, perturbationLevel: data.train.perturbation?.0.level), net)
     }
 
     /// Forward passes over the test set at `batch`, with or without the sparse kernels.
