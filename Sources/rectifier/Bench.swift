@@ -95,15 +95,21 @@ struct Bench: ParsableCommand {
             }
         }
         if !skipGemm {
+            // The FMA peak of every instruction set a kernel below uses, to read each GEMM against.
+            let sets = LinearAlgebra.InstructionSet.allCases.filter { $0 >= .avx2 && $0 <= .best }
+            report.fmaPeak = sets.map { FMAPeak.measure($0) }
             var backends: [LinearAlgebra] = [.builtin(threads: la.threads)]
             if LinearAlgebra.InstructionSet.best > .avx2 { backends.append(.builtin(threads: la.threads, instructionSet: .avx2)) }
             if let blas = LinearAlgebra.systemBLAS(threads: la.threads, minimumDimension: 0) { backends.insert(blas, at: 0) }
             for backend in backends {
-                for (m, k, n) in GEMMBenchmark.paperShapes {
-                    report.gemm.append(GEMMBenchmark().measure(backend, m: m, k: k, n: n))
-                }
-                for (m, k, n, ta, tb) in GEMMBenchmark.stepShapes {
-                    report.gemm.append(GEMMBenchmark().measure(backend, m: m, k: k, n: n, transA: ta, transB: tb))
+                // BLAS is read against the best instruction set (what it may use at most).
+                let isa = backend.backend == .builtin ? backend.instructionSet : .best
+                let peak = report.fmaPeak.first { $0.instructionSet == isa.description }.map { $0.gflops(threads: backend.threads) }
+                var results = GEMMBenchmark.paperShapes.map { GEMMBenchmark().measure(backend, m: $0.0, k: $0.1, n: $0.2) }
+                results += GEMMBenchmark.stepShapes.map { GEMMBenchmark().measure(backend, m: $0.0, k: $0.1, n: $0.2, transA: $0.3, transB: $0.4) }
+                for var r in results {
+                    r.fractionOfPeak = peak.map { r.gflops / $0 }
+                    report.gemm.append(r)
                 }
             }
         }
@@ -121,6 +127,8 @@ struct BenchReport: Codable {
     var l1: Float
     var learningRate: Float
     var training: [ThroughputBenchmark.Training] = []
+    /// The FMA peak per instruction set (with the GEMM measurements).
+    var fmaPeak: [FMAPeak] = []
     /// The model file inference was timed on (nil: the network trained at batch 10).
     var inferenceModel: String?
     /// Mean exact sparsity of that model's hidden layers on the test set.
@@ -151,8 +159,13 @@ struct BenchReport: Codable {
             add("inference, batch \(i.batch), \(i.path)", i.samplesPerSecond, "samples/s",
                 peerValue { i.batch == 1 ? $0.inferenceBatch1 : (i.batch == 1000 ? $0.inferenceBatch1000 : nil) })
         }
+        for p in fmaPeak {
+            add("FMA peak \(p.instructionSet), 1 core", p.gflopsPerCore, "GFLOP/s", nil)
+            add("FMA peak \(p.instructionSet), \(p.cores) cores", p.gflopsAllCores, "GFLOP/s", nil)
+        }
         for g in gemm {
-            add("sgemm \(g.shape), \(g.backend)", g.gflops, "GFLOP/s", peerValue { $0.gemmGFLOPS[g.shape] })
+            let ofPeak = g.fractionOfPeak.map { " (\(percent($0, digits: 0)) of peak)" } ?? ""
+            add("sgemm \(g.shape), \(g.backend)", g.gflops, "GFLOP/s" + ofPeak, peerValue { $0.gemmGFLOPS[g.shape] })
         }
         let builtinVsBLAS = GEMMBenchmark.paperShapes.compactMap { (m, k, n) -> String? in
             let shape = "\(m)x\(k)x\(n)"

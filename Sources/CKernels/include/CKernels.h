@@ -20,6 +20,12 @@ int rk_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha,
 
 /* The best RK_ISA_* this CPU runs. */
 int rk_cpu_isa(void);
+
+/* `iterations` rounds of 12 independent vector FMAs of instruction set `isa` (clamped to what
+   the CPU runs) on registers only; returns a value derived from the result so that the loop
+   cannot be optimised away. rk_fma_flops_per_iteration(isa) floating-point operations a round. */
+float rk_fma_loop(int isa, long iterations);
+long rk_fma_flops_per_iteration(int isa);
 /* 1 when this CPU runs AVX2+FMA (the sparse kernels' vector width), else 0. */
 int rk_cpu_has_avx2_fma(void);
 

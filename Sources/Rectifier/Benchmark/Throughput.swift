@@ -128,6 +128,8 @@ public struct GEMMBenchmark: Sendable {
         public var shape: String
         public var gflops: Double
         public var repetitions: [Double]
+        /// `gflops` over the FMA peak of the threads it ran on (`FMAPeak`), when measured.
+        public var fractionOfPeak: Double?
     }
 
     public var repetitions = 5
@@ -159,7 +161,7 @@ public struct GEMMBenchmark: Sendable {
         // A built-in kernel below the CPU's best is named by its instruction set.
         let backend = la.backend == .builtin && la.instructionSet != .best
             ? "builtin \(la.instructionSet)" : la.backend.rawValue
-        return Result(backend: backend, shape: shape, gflops: median(rates), repetitions: rates)
+        return Result(backend: backend, shape: shape, gflops: median(rates), repetitions: rates, fractionOfPeak: nil)
     }
 }
 
