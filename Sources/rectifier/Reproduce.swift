@@ -70,6 +70,9 @@ struct Reproduce: ParsableCommand {
         guard Datasets.named(name) != nil else { throw ValidationError("unknown dataset '\(name)' (\(Datasets.names))") }
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         var directory = dataDir.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL.path }
+        if let directory, !FileManager.default.fileExists(atPath: directory) {
+            throw ValidationError("\(directory): no such directory (--data-dir)")
+        }
         if directory == nil && !(budget == .smoke && name == "mnist") {
             let guess = cwd.appendingPathComponent("data/" + name).path
             guard FileManager.default.fileExists(atPath: guess) else {
