@@ -107,10 +107,10 @@ struct Reproduce: ParsableCommand {
         }
         let command = (["rectifier"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         let analysis = try dir.writeReport(experiment, provenance: .init(command: command, machine: Machine.description()))
-        for table in analysis.summary.tables {
+        for t in analysis.summary.tables {
             console.line("")
-            console.line(table.title)
-            console.line(rectifierTable(table.header, table.rows))
+            console.line(t.title)
+            console.line(table(t.header, t.rows))
         }
         console.line("")
         for finding in analysis.summary.findings { console.line(finding) }
@@ -144,6 +144,3 @@ struct Reproduce: ParsableCommand {
         console.line("when the jobs are done: rectifier reproduce \(self.experiment) --report-only (same options) writes the report")
     }
 }
-
-/// The console table (named apart from `Rectifier`'s types).
-private func rectifierTable(_ header: [String], _ rows: [[String]]) -> String { table(header, rows) }

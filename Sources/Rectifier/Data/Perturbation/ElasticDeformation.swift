@@ -60,12 +60,14 @@ public struct ElasticDeformation: Sendable {
         let (pw, ph) = (w + 2 * r, h + 2 * r)
         let noise = scratch.noise.pointer, rows = scratch.rowsSmoothed.pointer, kernel = scratch.kernel.pointer
         for i in 0..<(pw * ph) { noise[i] = rng.nextFloat(symmetric: 1) }
+        // Tap by tap over the whole row: the same sums in the same order as a dot product per
+        // pixel, but the inner loop runs over x and vectorises.
         for y in 0..<ph {
             let line = noise + y * pw, out = rows + y * w
-            for x in 0..<w {
-                var s: Float = 0
-                for t in 0...(2 * r) { s += kernel[t] * line[x + t] }
-                out[x] = s
+            for x in 0..<w { out[x] = 0 }
+            for t in 0...(2 * r) {
+                let (k, shifted) = (kernel[t], line + t)
+                for x in 0..<w { out[x] += k * shifted[x] }
             }
         }
         for y in 0..<h {
