@@ -66,8 +66,11 @@ public struct Warp: Sendable {
         } else if !(x > -1 && x < Float(w) && y > -1 && y < Float(h)) {
             return 0
         }
-        let (xf, yf) = (x.rounded(.down), y.rounded(.down))
-        let (x0, y0) = (Int(xf), Int(yf))
+        // Floor by truncation (x > -1 here, and clamped values are >= 0): no call into libm on
+        // CPUs the compiler may not assume SSE4.1 for.
+        let (xt, yt) = (Int(x), Int(y))
+        let (x0, y0) = (Float(xt) > x ? xt - 1 : xt, Float(yt) > y ? yt - 1 : yt)
+        let (xf, yf) = (Float(x0), Float(y0))
         let (tx, ty) = (x - xf, y - yf)
         if x0 >= 0, y0 >= 0, x0 + 1 < w, y0 + 1 < h {
             let p = values + y0 * w + x0
