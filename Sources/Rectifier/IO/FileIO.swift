@@ -98,6 +98,24 @@ public enum FileIO {
 }
 
 extension FileIO {
+    /// `s` as a double-quoted string that both JSON and TOML read back unchanged: quote,
+    /// backslash and every control character (DEL included, which TOML requires) escaped.
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
     /// Words our property names write in capitals (`testRMSE`, `trainNLL`, `jobID`, ...).
     static let acronyms: Set<String> = ["rmse", "nll", "sd", "id", "url", "gflops"]
 

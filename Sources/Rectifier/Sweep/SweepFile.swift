@@ -33,22 +33,7 @@ extension SweepSpecification {
             let text = d.description
             return text.contains(".") || text.contains("e") || text.contains("n") ? text : text + ".0"
         case .string(let s):
-            var out = "\""
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\t": out += "\\t"
-                default:
-                    if scalar.value < 0x20 || scalar.value == 0x7F {
-                        out += String(format: "\\u%04X", scalar.value)
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return out + "\""
+            return FileIO.quoted(s)
         }
     }
 
