@@ -4,7 +4,13 @@
  * thread that wakes late finds a newer generation and backs off. The caller returns once every
  * part of its region has finished. Workers spin on the ticket for 200 us (measured by the clock,
  * not by iterations: a PAUSE takes 10 to 150 cycles depending on the CPU) before sleeping on a
- * condition variable, so back-to-back regions (one per layer per step) do not pay a wake-up each. */
+ * condition variable, so back-to-back regions (one per layer per step) do not pay a wake-up each.
+ *
+ * Background items (rk_pool_background_*): work the caller needs by a later point, not now (the
+ * next minibatch's perturbed images). Workers run them one at a time only while no region is
+ * waiting, so they fill the gaps a step leaves (its serial parts) instead of competing with the
+ * step for a core; the caller runs whatever is left when it needs the results. They are claimed
+ * with a ticket of the same kind as regions'. */
 #include "CKernels.h"
 
 #include <pthread.h>
@@ -47,7 +53,30 @@ struct rk_pool {
     rk_task_fn fn;              /* of the current region; written before its ticket is published */
     void *context;
     long finished;              /* atomic: parts of the current region done */
+    int background_busy;        /* atomic: a background batch is between start and finish */
+    uint64_t background;        /* atomic: the background batch's ticket */
+    rk_background_fn background_fn;
+    void *background_context;
+    long background_done;       /* atomic: items of the batch finished */
 };
+
+/* Claims and runs one item of background batch `gen` as thread `thread`; 0 when none is left. */
+static int run_background_item(rk_pool *p, int thread) {
+    uint64_t t = __atomic_load_n(&p->background, __ATOMIC_ACQUIRE);
+    for (;;) {
+        if (NEXT(t) >= PARTS(t)) return 0;
+        if (__atomic_compare_exchange_n(&p->background, &t, t + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) break;
+    }
+    /* The batch cannot finish before this item does, so fn and context are still its own. */
+    p->background_fn(p->background_context, (long)NEXT(t), thread);
+    __atomic_fetch_add(&p->background_done, 1, __ATOMIC_RELEASE);
+    return 1;
+}
+
+static int background_waiting(rk_pool *p) {
+    uint64_t t = __atomic_load_n(&p->background, __ATOMIC_ACQUIRE);
+    return NEXT(t) < PARTS(t);
+}
 
 /* Claims and runs parts of region `gen` until none is left (or a newer region started). */
 static void claim_parts(rk_pool *p, uint64_t gen) {
@@ -62,20 +91,33 @@ static void claim_parts(rk_pool *p, uint64_t gen) {
     }
 }
 
+struct worker_start {
+    rk_pool *pool;
+    int thread;
+};
+
 static void *worker_main(void *arg) {
-    rk_pool *p = arg;
+    struct worker_start start = *(struct worker_start *)arg;
+    free(arg);
+    rk_pool *p = start.pool;
     uint64_t seen = 0;
     for (;;) {
         uint64_t t;
         long spins = 0, spin_start = now_ns();
         while (GEN(t = __atomic_load_n(&p->ticket, __ATOMIC_ACQUIRE)) == seen && !__atomic_load_n(&p->stopping, __ATOMIC_ACQUIRE)) {
+            if (run_background_item(p, start.thread)) {
+                spins = 0;
+                spin_start = now_ns();
+                continue;
+            }
             if (++spins % CLOCK_EVERY != 0 || now_ns() - spin_start < SPIN_NANOSECONDS) {
                 CPU_RELAX();
                 continue;
             }
             pthread_mutex_lock(&p->sleep_lock);
             __atomic_fetch_add(&p->sleepers, 1, __ATOMIC_ACQ_REL);
-            while (GEN(__atomic_load_n(&p->ticket, __ATOMIC_ACQUIRE)) == seen && !__atomic_load_n(&p->stopping, __ATOMIC_ACQUIRE))
+            while (GEN(__atomic_load_n(&p->ticket, __ATOMIC_ACQUIRE)) == seen && !__atomic_load_n(&p->stopping, __ATOMIC_ACQUIRE)
+                   && !background_waiting(p))
                 pthread_cond_wait(&p->wake, &p->sleep_lock);
             __atomic_fetch_sub(&p->sleepers, 1, __ATOMIC_ACQ_REL);
             pthread_mutex_unlock(&p->sleep_lock);
@@ -98,7 +140,10 @@ rk_pool *rk_pool_create(int threads) {
     if (p->threads > 1) {
         p->workers = calloc((size_t)p->threads - 1, sizeof(pthread_t));
         for (int i = 0; p->workers && i < p->threads - 1; i++) {
-            if (pthread_create(&p->workers[i], NULL, worker_main, p) != 0) {
+            struct worker_start *start = malloc(sizeof *start);
+            if (start) *start = (struct worker_start){p, i + 1};
+            if (!start || pthread_create(&p->workers[i], NULL, worker_main, start) != 0) {
+                free(start);
                 p->threads = i + 1; /* run with the workers we have */
                 break;
             }
@@ -147,4 +192,38 @@ void rk_pool_run(rk_pool *p, long parts, rk_task_fn fn, void *context) {
         if (spins % YIELD_EVERY == 0) sched_yield(); else CPU_RELAX();
     }
     pthread_mutex_unlock(&p->run_lock);
+}
+
+void rk_pool_background_start(rk_pool *p, long items, rk_background_fn fn, void *context) {
+    if (!p || p->threads == 1 || items <= 0 || items > MAX_PARTS) {
+        for (long i = 0; i < items; i++) fn(context, i, 0);
+        return;
+    }
+    /* One batch at a time per pool (pools are shared by thread count): wait for another
+       caller's batch to be finished. */
+    for (long spins = 1;; spins++) {
+        int idle = 0;
+        if (__atomic_compare_exchange_n(&p->background_busy, &idle, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) break;
+        if (spins % YIELD_EVERY == 0) sched_yield(); else CPU_RELAX();
+    }
+    p->background_fn = fn;
+    p->background_context = context;
+    __atomic_store_n(&p->background_done, 0, __ATOMIC_RELAXED);
+    uint64_t gen = (GEN(__atomic_load_n(&p->background, __ATOMIC_RELAXED)) + 1) & 0xFFFFFF;
+    __atomic_store_n(&p->background, TICKET(gen, items, 0), __ATOMIC_RELEASE);
+    if (__atomic_load_n(&p->sleepers, __ATOMIC_ACQUIRE) > 0) {
+        pthread_mutex_lock(&p->sleep_lock);
+        pthread_cond_broadcast(&p->wake);
+        pthread_mutex_unlock(&p->sleep_lock);
+    }
+}
+
+void rk_pool_background_finish(rk_pool *p) {
+    if (!p || p->threads == 1 || !__atomic_load_n(&p->background_busy, __ATOMIC_ACQUIRE)) return;
+    while (run_background_item(p, 0)) {}
+    long items = (long)PARTS(__atomic_load_n(&p->background, __ATOMIC_ACQUIRE));
+    for (long spins = 1; __atomic_load_n(&p->background_done, __ATOMIC_ACQUIRE) < items; spins++) {
+        if (spins % YIELD_EVERY == 0) sched_yield(); else CPU_RELAX();
+    }
+    __atomic_store_n(&p->background_busy, 0, __ATOMIC_RELEASE);
 }

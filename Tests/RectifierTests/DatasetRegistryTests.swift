@@ -140,6 +140,23 @@ import Testing
         let ahead = prefetcher.take(data.train, rows: [4, 1, 7, 2], epoch: 1, seed: seed)
         #expect(values(ahead) == values(direct))
         #expect((0..<4).map { ahead.labels.pointer[$0] } == [4, 1, 7, 2], "labels are untouched")
+        // Perturbed by a pool's workers between its regions (and by the caller), batch after
+        // batch, while the caller runs parallel products: the same images.
+        let la = LinearAlgebra.builtin(threads: 2)
+        let pooled = BatchPrefetcher(capacity: 4, for: data.train, pool: la.pool)
+        let batches: [[Int]] = [[4, 1, 7, 2], [0, 3, 5], [6, 2, 1, 0], [7]]
+        pooled.prefetch(data.train, rows: batches[0], epoch: 1, seed: seed)
+        for (i, rows) in batches.enumerated() {
+            let batch = pooled.take(data.train, rows: rows, epoch: 1, seed: seed)
+            let got = values(batch)
+            if i + 1 < batches.count { pooled.prefetch(data.train, rows: batches[i + 1], epoch: 1, seed: seed) }
+            var product = Matrix(rows: 128, columns: 128)
+            la.gemm(Matrix(rows: 128, columns: 128, repeating: 1), Matrix(rows: 128, columns: 128, repeating: 0.5), into: &product)
+            #expect(product.storage.allSatisfy { $0 == 64 })
+            let expected = Minibatch(capacity: 4, for: data.train)
+            expected.gather(data.train, rows: rows, epoch: 1, seed: seed)
+            #expect(got == values(expected), "batch \(i)")
+        }
         let plain = Minibatch(capacity: 4, for: clean.train)
         plain.gather(clean.train, rows: [4, 1, 7, 2])
         #expect(values(direct) != values(plain))

@@ -1,3 +1,4 @@
+import CKernels
 import Dispatch
 import Foundation
 import Rectifier
@@ -340,6 +341,45 @@ import Testing
         #expect(abs(dx.reduce(0, +) / Float(dx.count)) < 0.6)
         #expect(correlation(dx, dxNext) > 0.7)
         #expect(abs(correlation(dx, dy)) < 0.3)
+    }
+
+    @Test func warpKernelGivesTheSwiftReferenceBits() throws {
+        // rk_warp (C) against Warp.applyReference, for every combination of the three steps,
+        // on square and odd-sized images, with strong draws that reach the borders.
+        var rng = RandomSource(seed: 11)
+        for (w, h) in [(32, 32), (28, 28), (29, 23)] {
+            let size = try ImageSize(width: w, height: h)
+            let pixels = (0..<size.pixels).map { _ in rng.nextUnitFloat() }
+            for combination in 1..<8 {
+                for _ in 0..<4 {
+                    let complexity = 0.3 + 0.7 * rng.nextUnitFloat()
+                    var warp = Warp()
+                    if combination & 1 != 0 { warp.affine = AffineMap.draw(complexity: complexity, size: size, rng: &rng) }
+                    if combination & 2 != 0 { warp.elastic = ElasticDeformation.draw(complexity: complexity, size: size, rng: &rng) }
+                    if combination & 4 != 0 { warp.pinch = Pinch.draw(complexity: complexity, rng: &rng) }
+                    let fast = applied(pixels, size: size) { warp.apply(to: $0, scratch: $1) }
+                    let reference = applied(pixels, size: size) { warp.applyReference(to: $0, scratch: $1) }
+                    #expect(fast.map(\.bitPattern) == reference.map(\.bitPattern), "\(w)x\(h), steps \(combination)")
+                    #expect(fast != pixels || warp.isIdentity)
+                }
+            }
+        }
+    }
+
+    @Test func everyElasticSmoothingBodyGivesTheReferenceBits() throws {
+        // The AVX-512 request runs the AVX2 body (the best there is for it); the portable body
+        // and the Swift reference run everywhere, so every body is checked on every machine.
+        for (w, h, sigma) in [(32, 32, Float(3)), (28, 28, 9.5), (17, 40, 1.2)] {
+            let e = ElasticDeformation(alpha: 7, sigma: sigma, generator: RandomSource(seed: UInt64(w * h)))
+            let size = try ImageSize(width: w, height: h)
+            let reference = e.displacementField(size: size, isa: -1)
+            #expect(reference.x.contains { $0 != 0 } && reference.x != reference.y)
+            for isa in [RK_ISA_PORTABLE, RK_ISA_AVX2, RK_ISA_AVX512] {
+                let field = e.displacementField(size: size, isa: isa)
+                #expect(field.x.map(\.bitPattern) == reference.x.map(\.bitPattern), "isa \(isa), \(w)x\(h)")
+                #expect(field.y.map(\.bitPattern) == reference.y.map(\.bitPattern), "isa \(isa), \(w)x\(h)")
+            }
+        }
     }
 
     @Test func pinchPullsInwardsAndNegativePinchPushesOutwards() {

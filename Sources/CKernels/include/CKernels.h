@@ -102,6 +102,15 @@ void rk_pool_destroy(rk_pool *pool);
  * Calls from several threads are serialised. Must not be called from inside a task. */
 void rk_pool_run(rk_pool *pool, long parts, rk_task_fn fn, void *context);
 
+/* Background items: fn(context, item, thread) for item in 0..<items, run by the workers only
+ * while they have no region to work on, and by the caller in rk_pool_background_finish, which
+ * returns once all are done. thread is 0 for the caller and 1..threads-1 for the workers (for
+ * per-thread scratch). One batch per pool at a time: a start waits for the previous batch's
+ * finish. With one thread (or no pool) start runs every item at once on the caller. */
+typedef void (*rk_background_fn)(void *context, long item, int thread);
+void rk_pool_background_start(rk_pool *pool, long items, rk_background_fn fn, void *context);
+void rk_pool_background_finish(rk_pool *pool);
+
 /* ---- the kernels above, split across a pool (parallel.c) ----
  * Work is cut into `parts` slabs (at most) of whole micro-tiles; every element is computed by
  * one thread in a fixed order, so results do not depend on the number of threads. A NULL pool
@@ -123,5 +132,18 @@ int rk_sparse_backward_parallel(rk_pool *pool, long parts, long m, long n, long 
 /* rk_csc_update over slabs of W's k rows. */
 void rk_csc_update_parallel(rk_pool *pool, long parts, long n, long k, const int *col_start, const int *col_rows,
                             const float *col_values, const float *dy, long lddy, float *w, long ldw, float alpha);
+
+/* ---- perturbation of character images (image.c) ---- */
+
+/* dst (w x h) = src resampled bilinearly at A(P(p) + D(P(p))) for every pixel p (Warp.swift):
+ * pinch factors P (or NULL), elastic field D = (field_x, field_y) (or NULL), affine map
+ * (a, b, c, d, e, f) (or NULL). dst must not alias src. */
+void rk_warp(const float *src, float *dst, long w, long h, const float *pinch_factors, float cx, float cy,
+             const float *field_x, const float *field_y, const float *affine);
+/* The elastic field (ElasticDeformation.swift): noise ((w + 2r) x (h + 2r)) smoothed by the
+ * 2r + 1 taps of kernel along rows into rows (w x (h + 2r)), then along columns, scaled by
+ * alpha, into field (w x h). isa: RK_ISA_* body to use (clamped to what the CPU runs). */
+void rk_smooth_field(int isa, const float *noise, float *rows, float *field, long w, long h, long r,
+                     const float *kernel, float alpha);
 
 #endif

@@ -61,7 +61,7 @@ public struct ThroughputBenchmark: Sendable {
         let ws = Workspace(for: net, capacity: batch)
         let minibatch = Minibatch(capacity: batch, for: data.train)
         // Perturbed data is gathered a batch ahead on a worker thread, as the trainer does.
-        let prefetcher = data.train.perturbation == nil ? nil : BatchPrefetcher(capacity: batch, for: data.train)
+        let prefetcher = data.train.perturbation == nil ? nil : BatchPrefetcher(capacity: batch, for: data.train, pool: la.pool)
         let perturbationSeed = PerturbationSeed(runSeed: seed)
         var order = DataOrder(generator: rng.derived("order"))
         var threadChoice = ThreadChoice(la, batch: batch)  // as the trainer does
@@ -81,7 +81,7 @@ public struct ThroughputBenchmark: Sendable {
                 minibatch.gather(data.train, rows: rows)
                 current = minibatch
             }
-            threadChoice.runOrDirect(la) { la in
+            threadChoice.runOrDirect(la, waited: prefetcher?.lastWait ?? .zero) { la in
                 _ = net.trainStep(current, l1: l1, optimizer: &sgd, workspace: ws, using: la)
             }
             samples += current.count

@@ -76,18 +76,36 @@ public final class Minibatch: @unchecked Sendable {
     /// `epoch` by `seed`, with another example as its occluder; the result depends on neither
     /// the batch nor the thread.
     public func gather(_ data: Dataset, rows: some Collection<Int>, epoch: Int = 0, seed: PerturbationSeed? = nil) {
+        let perturbed = gatherUnperturbed(data, rows: rows, epoch: epoch, seed: seed)
+        guard let scratch = perturbationScratch else { return }
+        for (row, example) in perturbed.enumerated() {
+            perturb(row: row, example: example, data, epoch: epoch, seed: seed!, scratch: scratch)
+        }
+    }
+
+    /// `gather` without the perturbations: copies the examples, their labels and (for
+    /// perturbed data) their occluders, and returns the examples whose rows `perturb` must
+    /// still perturb (none when `data` is not perturbed), so that they can be shared out.
+    func gatherUnperturbed(_ data: Dataset, rows: some Collection<Int>, epoch: Int, seed: PerturbationSeed?) -> [Int] {
         gather(data.inputs, rows: rows)
         for (r, i) in rows.enumerated() { labels.pointer[r] = data.labels[i] }
-        guard let (perturbation, size) = data.perturbation, let seed, let images = dense else { return }
+        guard let (_, size) = data.perturbation, seed != nil, dense != nil else { return [] }
         if perturbationScratch == nil {
             perturbationScratch = PerturbationScratch(size: size)
             occluders = Minibatch(capacity: capacity, for: data.inputs)
         }
-        let occluderRows = rows.map { seed.occluder(epoch: epoch, example: $0, examples: data.count) }
-        occluders!.gather(data.inputs, rows: occluderRows)
-        guard case .dense(let o) = occluders!.input else { return }
-        perturbation.apply(toBatch: images.pointer, examples: rows, epoch: epoch, seed: seed, occluders: o,
-                           scratch: perturbationScratch!)
+        let examples = Array(rows)
+        occluders!.gather(data.inputs, rows: examples.map { seed!.occluder(epoch: epoch, example: $0, examples: data.count) })
+        return examples
+    }
+
+    /// Perturbs row `row` (holding `example`, gathered by `gatherUnperturbed`) as drawn for it
+    /// in `epoch` by `seed`. Rows are independent: any thread may perturb any row, each with
+    /// its own `scratch`.
+    func perturb(row: Int, example: Int, _ data: Dataset, epoch: Int, seed: PerturbationSeed, scratch: PerturbationScratch) {
+        guard let (perturbation, _) = data.perturbation, let images = dense, case .dense(let o) = occluders!.input else { return }
+        var rng = seed.generator(epoch: epoch, example: example)
+        perturbation.apply(to: images.pointer + row * width, occluder: o + row * width, rng: &rng, scratch: scratch)
     }
 
     private var perturbationScratch: PerturbationScratch?

@@ -53,8 +53,10 @@ public struct ThreadChoice {
         phaseStart = ContinuousClock.now
     }
 
-    /// Runs one step with the `LinearAlgebra` its place in the round calls for.
-    public mutating func run<R>(_ step: (LinearAlgebra) -> R) -> R {
+    /// Runs one step with the `LinearAlgebra` its place in the round calls for. `waited` is
+    /// time spent before the step waiting for its batch (see `BatchPrefetcher.lastWait`),
+    /// counted against the side being timed.
+    public mutating func run<R>(waited: Duration = .zero, _ step: (LinearAlgebra) -> R) -> R {
         let onOne: Bool
         var timed = false
         switch phase {
@@ -67,7 +69,7 @@ public struct ThreadChoice {
         let start = ContinuousClock.now
         let result = step(onOne ? one : all)
         let end = ContinuousClock.now
-        if timed { timedDuration += end - start }
+        if timed { timedDuration += end - start + waited }
         advance(now: end)
         return result
     }
@@ -104,8 +106,8 @@ public struct ThreadChoice {
 
 extension Optional where Wrapped == ThreadChoice {
     /// The step on the chooser when there is one, else directly on `la`.
-    mutating func runOrDirect<R>(_ la: LinearAlgebra, _ step: (LinearAlgebra) -> R) -> R {
+    mutating func runOrDirect<R>(_ la: LinearAlgebra, waited: Duration = .zero, _ step: (LinearAlgebra) -> R) -> R {
         if self == nil { return step(la) }
-        return self!.run(step)
+        return self!.run(waited: waited, step)
     }
 }

@@ -126,7 +126,7 @@ public struct Trainer: Sendable {
         let evalWS = Workspace(for: state.network, capacity: min(config.evaluationBatchSize, max(1, data.validation.count)))
         let minibatch = Minibatch(capacity: batchSize, for: train)
         // Perturbed training data (NISTP) is gathered a batch ahead on a worker thread.
-        let prefetcher = train.perturbation == nil ? nil : BatchPrefetcher(capacity: batchSize, for: train)
+        let prefetcher = train.perturbation == nil ? nil : BatchPrefetcher(capacity: batchSize, for: train, pool: la.pool)
         let perturbationSeed = PerturbationSeed(runSeed: config.seed)
         var threadChoice = ThreadChoice(la, batch: batchSize)
         let clock = ContinuousClock()
@@ -159,7 +159,7 @@ public struct Trainer: Sendable {
                 current = minibatch
             }
             let batch = current.count
-            let step = threadChoice.runOrDirect(la) { la in
+            let step = threadChoice.runOrDirect(la, waited: prefetcher?.lastWait ?? .zero) { la in
                 state.network.trainStep(current, l1: config.l1, optimizer: &state.optimizer, workspace: ws, using: la)
             }
             if !step.isFinite || !state.network.layers.allSatisfy({ $0.bias.allSatisfy(\.isFinite) }) {

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Local elastic deformation (Simard, Steinkraus & Platt 2003), the fourth step of the pipeline
@@ -37,7 +38,19 @@ public struct ElasticDeformation: Sendable {
     static func maximumRadius(for size: ImageSize) -> Int { max(1, Int((7.5 * size.scale).rounded())) }
 
     /// Writes the displacement field, in pixels, to `scratch.fieldX` and `scratch.fieldY`.
-    func makeField(_ scratch: PerturbationScratch) {
+    /// The displacement field at `size`, in pixels (one value per pixel and axis), smoothed by
+    /// the body of instruction set `isa` (`RK_ISA_*`, clamped to what the CPU runs; -1: the
+    /// Swift reference). Allocates: for inspection and tests; the pipeline uses its scratch.
+    public func displacementField(size: ImageSize, isa: Int32 = RK_ISA_AVX512) -> (x: [Float], y: [Float]) {
+        let scratch = PerturbationScratch(size: size)
+        makeField(scratch, isa: isa)
+        return (Array(UnsafeBufferPointer(start: scratch.fieldX.pointer, count: size.pixels)),
+                Array(UnsafeBufferPointer(start: scratch.fieldY.pointer, count: size.pixels)))
+    }
+
+    /// `isa` picks the smoothing body (`RK_ISA_*`; the best the CPU runs by default), for the
+    /// tests that hold every body to `smoothReference`.
+    func makeField(_ scratch: PerturbationScratch, isa: Int32 = RK_ISA_AVX512) {
         var rng = generator
         let r = min(radius, scratch.margin)
         let kernel = scratch.kernel.pointer
@@ -47,21 +60,31 @@ public struct ElasticDeformation: Sendable {
             total += kernel[t + r]
         }
         for t in 0...(2 * r) { kernel[t] /= total }
-        smoothedNoise(into: scratch.fieldX.pointer, radius: r, rng: &rng, scratch)
-        smoothedNoise(into: scratch.fieldY.pointer, radius: r, rng: &rng, scratch)
+        smoothedNoise(into: scratch.fieldX.pointer, radius: r, rng: &rng, scratch, isa: isa)
+        smoothedNoise(into: scratch.fieldY.pointer, radius: r, rng: &rng, scratch, isa: isa)
     }
 
     /// Uniform noise on the image grid widened by `r` on every side, smoothed by the separable
-    /// kernel in `scratch.kernel` (horizontal pass, then vertical) and scaled by `alpha`, so
-    /// that the field has the same statistics at the borders as in the middle.
+    /// kernel in `scratch.kernel` (horizontal pass, then vertical: `rk_smooth_field`) and scaled
+    /// by `alpha`, so that the field has the same statistics at the borders as in the middle.
     private func smoothedNoise(into field: UnsafeMutablePointer<Float>, radius r: Int, rng: inout RandomSource,
-                               _ scratch: PerturbationScratch) {
+                               _ scratch: PerturbationScratch, isa: Int32) {
         let (w, h) = (scratch.size.width, scratch.size.height)
+        let noise = scratch.noise.pointer
+        for i in 0..<((w + 2 * r) * (h + 2 * r)) { noise[i] = rng.nextFloat(symmetric: 1) }
+        if isa < 0 {
+            Self.smoothReference(noise, into: field, rows: scratch.rowsSmoothed.pointer, w: w, h: h, r: r,
+                                 kernel: scratch.kernel.pointer, alpha: alpha)
+        } else {
+            rk_smooth_field(isa, noise, scratch.rowsSmoothed.pointer, field, w, h, r, scratch.kernel.pointer, alpha)
+        }
+    }
+
+    /// `rk_smooth_field` in Swift (used with `isa` -1): the reference the tests hold it to.
+    static func smoothReference(_ noise: UnsafePointer<Float>, into field: UnsafeMutablePointer<Float>,
+                                rows: UnsafeMutablePointer<Float>, w: Int, h: Int, r: Int,
+                                kernel: UnsafePointer<Float>, alpha: Float) {
         let (pw, ph) = (w + 2 * r, h + 2 * r)
-        let noise = scratch.noise.pointer, rows = scratch.rowsSmoothed.pointer, kernel = scratch.kernel.pointer
-        for i in 0..<(pw * ph) { noise[i] = rng.nextFloat(symmetric: 1) }
-        // Tap by tap over the whole row: the same sums in the same order as a dot product per
-        // pixel, but the inner loop runs over x and vectorises.
         for y in 0..<ph {
             let line = noise + y * pw, out = rows + y * w
             for x in 0..<w { out[x] = 0 }

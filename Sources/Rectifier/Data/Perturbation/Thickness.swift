@@ -61,17 +61,19 @@ public struct Thickness: Equatable, Sendable {
         let offsets = Self.offsets[element]
         let src = scratch.source.pointer, out = scratch.work.pointer
         src.update(from: image, count: n)
-        let dilate = operation == .dilation
-        for y in 0..<h {
-            for x in 0..<w {
-                var v: Float = dilate ? -.infinity : .infinity
-                for o in offsets {
-                    let (yy, xx) = (y + o.dy, x + o.dx)
-                    guard yy >= 0, yy < h, xx >= 0, xx < w else { continue }
-                    let s = src[yy * w + xx]
-                    v = dilate ? max(v, s) : min(v, s)
+        // Offset by offset over whole rows (the same comparisons, in the same order, as pixel by
+        // pixel, but the inner loop vectorises); an offset falling outside the image is skipped.
+        out.update(repeating: operation == .dilation ? -.infinity : .infinity, count: n)
+        for o in offsets {
+            let (x0, x1) = (max(0, -o.dx), min(w, w - o.dx))
+            guard x0 < x1 else { continue }
+            for y in max(0, -o.dy)..<max(max(0, -o.dy), min(h, h - o.dy)) {
+                let (line, shifted) = (out + y * w, src + (y + o.dy) * w + o.dx)
+                if operation == .dilation {
+                    for x in x0..<x1 { line[x] = max(line[x], shifted[x]) }
+                } else {
+                    for x in x0..<x1 { line[x] = min(line[x], shifted[x]) }
                 }
-                out[y * w + x] = v
             }
         }
         GreyRange(of: src, count: n).stretch(out, count: n, into: image)

@@ -1,3 +1,5 @@
+import CKernels
+
 /// The three geometric steps that follow thickness in the pipeline (affine map, elastic
 /// deformation, pinch), applied as one resampling: the original resampled the image after
 /// each of them (with PIL, its own bilinear code and GIMP), which blurs it three times. Pixel
@@ -21,8 +23,30 @@ public struct Warp: Sendable {
     /// Whether no step is present.
     public var isIdentity: Bool { affine == nil && elastic == nil && pinch == nil }
 
-    /// Resamples `image` in place.
+    /// Resamples `image` in place (`rk_warp` in `Sources/CKernels/image.c`, the same arithmetic
+    /// as `applyReference`, without Swift's overflow checks: a third of its cost).
     public func apply(to image: UnsafeMutablePointer<Float>, scratch: PerturbationScratch) {
+        guard !isIdentity else { return }
+        let size = scratch.size
+        let src = scratch.source.pointer
+        src.update(from: image, count: size.pixels)
+        elastic?.makeField(scratch)
+        let factors: UnsafeMutablePointer<Float>? = pinch == nil ? nil : scratch.pinchFactors.pointer
+        if let factors { pinch!.factors(into: factors, size: size) }
+        let (fx, fy) = elastic == nil ? (nil, nil) : (scratch.fieldX.pointer, scratch.fieldY.pointer)
+        let (cx, cy) = size.centre
+        if let a = affine {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 6) { m in
+                (m[0], m[1], m[2], m[3], m[4], m[5]) = (a.a, a.b, a.c, a.d, a.e, a.f)
+                rk_warp(src, image, size.width, size.height, factors, cx, cy, fx, fy, m.baseAddress)
+            }
+        } else {
+            rk_warp(src, image, size.width, size.height, factors, cx, cy, fx, fy, nil)
+        }
+    }
+
+    /// `apply`, in Swift: the reference the tests hold `rk_warp` to.
+    public func applyReference(to image: UnsafeMutablePointer<Float>, scratch: PerturbationScratch) {
         guard !isIdentity else { return }
         let size = scratch.size
         let (w, h) = (size.width, size.height)
