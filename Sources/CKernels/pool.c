@@ -194,10 +194,10 @@ void rk_pool_run(rk_pool *p, long parts, rk_task_fn fn, void *context) {
     pthread_mutex_unlock(&p->run_lock);
 }
 
-void rk_pool_background_start(rk_pool *p, long items, rk_background_fn fn, void *context) {
+int rk_pool_background_start(rk_pool *p, long items, rk_background_fn fn, void *context) {
     if (!p || p->threads == 1 || items <= 0 || items > MAX_PARTS) {
         for (long i = 0; i < items; i++) fn(context, i, 0);
-        return;
+        return 0;
     }
     /* One batch at a time per pool (pools are shared by thread count): wait for another
        caller's batch to be finished. */
@@ -216,10 +216,11 @@ void rk_pool_background_start(rk_pool *p, long items, rk_background_fn fn, void 
         pthread_cond_broadcast(&p->wake);
         pthread_mutex_unlock(&p->sleep_lock);
     }
+    return 1;
 }
 
 void rk_pool_background_finish(rk_pool *p) {
-    if (!p || p->threads == 1 || !__atomic_load_n(&p->background_busy, __ATOMIC_ACQUIRE)) return;
+    if (!p || p->threads == 1) return;
     while (run_background_item(p, 0)) {}
     long items = (long)PARTS(__atomic_load_n(&p->background, __ATOMIC_ACQUIRE));
     for (long spins = 1; __atomic_load_n(&p->background_done, __ATOMIC_ACQUIRE) < items; spins++) {

@@ -48,10 +48,7 @@ struct Reproduce: ParsableCommand {
     @Flag(help: "Submit the unfinished runs to Slurm (one job array per stage) instead of running them here; rerun without --slurm, or with --report-only, once they are done.")
     var slurm = false
 
-    @Option(help: "Slurm: partition.") var partition: String?
-    @Option(help: "Slurm: time limit of each task.") var time: String?
-    @Option(help: "Slurm: memory of each task (e.g. 4G).") var mem: String?
-    @Option(help: "Slurm: most tasks running at once.") var maxParallel: Int?
+    @OptionGroup(title: "Slurm (with --slurm)") var slurmOptions: SlurmOptions
 
     @Flag(help: "Only write the report from the runs finished so far.")
     var reportOnly = false
@@ -126,13 +123,7 @@ struct Reproduce: ParsableCommand {
     }
 
     func submit(_ experiment: any Experiment, _ dir: ExperimentDirectory, console: Console) throws {
-        var options = SlurmSubmission.Options()
-        options.partition = partition
-        options.time = time
-        options.memory = mem
-        options.maxParallel = maxParallel
-        options.cpusPerTask = threadsPerJob
-        options.taskArguments = ["--backend", backend]
+        let options = slurmOptions.submission(cpusPerTask: threadsPerJob, backend: backend)
         for stage in experiment.stages() {
             let sweep = dir.sweep(stage.name)
             if let s = try sweep.submit(executable: SweepCommand.executable, options: options, dryRun: false), let id = s.jobID {

@@ -19,11 +19,8 @@ extension SweepCommand {
         @Flag(help: "Submit to Slurm (the only scheduler so far).")
         var slurm = false
 
-        @Option(help: "Slurm partition.") var partition: String?
-        @Option(help: "Time limit of each task (sbatch --time).") var time: String?
+        @OptionGroup var slurmOptions: SlurmOptions
         @Option(help: "CPUs of each task; also its thread count.") var cpusPerTask = 1
-        @Option(help: "Memory of each task (sbatch --mem, e.g. 2G).") var mem: String?
-        @Option(help: "Most tasks running at once.") var maxParallel: Int?
         @Option(help: "GEMM backend of the tasks: auto, blas or builtin.") var backend = "auto"
 
         @Flag(help: "Write the script but do not submit it.")
@@ -31,17 +28,11 @@ extension SweepCommand {
 
         func validate() throws {
             guard slurm else { throw ValidationError("say where to submit: --slurm") }
-            guard cpusPerTask > 0, maxParallel.map({ $0 > 0 }) ?? true else { throw ValidationError("--cpus-per-task and --max-parallel must be positive") }
+            guard cpusPerTask > 0 else { throw ValidationError("--cpus-per-task must be positive") }
         }
 
         func run() throws {
-            var options = SlurmSubmission.Options()
-            options.partition = partition
-            options.time = time
-            options.cpusPerTask = cpusPerTask
-            options.memory = mem
-            options.maxParallel = maxParallel
-            options.taskArguments = ["--backend", backend]
+            let options = slurmOptions.submission(cpusPerTask: cpusPerTask, backend: backend)
             let dir = SweepDirectory(sweep)
             guard let submission = try dir.submit(executable: SweepCommand.executable, options: options, dryRun: dryRun) else {
                 print("\(sweep): nothing to submit (every run is finished, failed by divergence or running)")

@@ -174,6 +174,8 @@ import Testing
               (["train", "--noise", "gaussian:0.1", "--layers", "8", "--epochs", "1"], "noise"),
               (["train", "--pretrain-learning-rate", "fast", "--layers", "8", "--epochs", "1"], "--pretrain-learning-rate"),
               (["reproduce", "tabel1", "--budget", "smoke"], "unknown experiment 'tabel1'"),
+              (["reproduce", "table1", "--slurm", "--max-parallel", "0"], "--max-parallel must be positive"),
+              (["sweep", "submit", "/tmp", "--slurm", "--max-parallel", "0"], "--max-parallel must be positive"),
               (["reproduce", "table1", "--budget", "quick", "--data-dir", "/nonexistent/mnist", "--out", "/nonexistent/out"], "/nonexistent/mnist: no such directory"),
               (["report", "/nonexistent/dir"], "/nonexistent/dir"),
               (["train", "--resume", "/nonexistent/run"], "/nonexistent/run"),

@@ -106,9 +106,10 @@ void rk_pool_run(rk_pool *pool, long parts, rk_task_fn fn, void *context);
  * while they have no region to work on, and by the caller in rk_pool_background_finish, which
  * returns once all are done. thread is 0 for the caller and 1..threads-1 for the workers (for
  * per-thread scratch). One batch per pool at a time: a start waits for the previous batch's
- * finish. With one thread (or no pool) start runs every item at once on the caller. */
+ * finish. With one thread (or no pool, or no items) start runs every item at once on the
+ * caller and returns 0; else it returns 1, and the caller must call finish (once). */
 typedef void (*rk_background_fn)(void *context, long item, int thread);
-void rk_pool_background_start(rk_pool *pool, long items, rk_background_fn fn, void *context);
+int rk_pool_background_start(rk_pool *pool, long items, rk_background_fn fn, void *context);
 void rk_pool_background_finish(rk_pool *pool);
 
 /* ---- the kernels above, split across a pool (parallel.c) ----

@@ -61,12 +61,12 @@ public final class BatchPrefetcher: @unchecked Sendable {
             scratches = (0..<pool.threads).map { _ in PerturbationScratch(size: size) }
         }
         let job = Job(buffer: buffer, data: data, examples: examples, epoch: epoch, seed: seed, scratches: scratches)
-        self.job = job
-        rk_pool_background_start(pool.handle, examples.count, { context, item, thread in
+        let started = rk_pool_background_start(pool.handle, examples.count, { context, item, thread in
             let job = Unmanaged<Job>.fromOpaque(context!).takeUnretainedValue()
             job.buffer.perturb(row: item, example: job.examples[item], job.data, epoch: job.epoch, seed: job.seed,
                                scratch: job.scratches[Int(thread)])
         }, Unmanaged.passUnretained(job).toOpaque())
+        if started != 0 { self.job = job }
     }
 
     /// Waits for the batch being made, helping with its images.
