@@ -97,7 +97,7 @@ public struct SweepWorkers {
 
     private func launch(_ sweep: SweepDirectory, _ index: Int) throws -> Process {
         let log = sweep.runPath(index) + "/task.log"
-        if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
+        if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         handle.seekToEndOfFile()
         let process = Process()
