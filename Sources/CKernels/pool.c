@@ -60,7 +60,7 @@ struct rk_pool {
     long background_done;       /* atomic: items of the batch finished */
 };
 
-/* Claims and runs one item of background batch `gen` as thread `thread`; 0 when none is left. */
+/* Claims and runs one item of the background batch as thread `thread`; 0 when none is left. */
 static int run_background_item(rk_pool *p, int thread) {
     uint64_t t = __atomic_load_n(&p->background, __ATOMIC_ACQUIRE);
     for (;;) {

@@ -60,7 +60,7 @@ public struct ThroughputBenchmark: Sendable {
         var sgd = SGD(learningRate: learningRate, for: net)
         let ws = Workspace(for: net, capacity: batch)
         let minibatch = Minibatch(capacity: batch, for: data.train)
-        // Perturbed data is gathered a batch ahead on a worker thread, as the trainer does.
+        // Perturbed data is gathered a batch ahead, as the trainer does.
         let prefetcher = data.train.perturbation == nil ? nil : BatchPrefetcher(capacity: batch, for: data.train, pool: la.pool)
         let perturbationSeed = PerturbationSeed(runSeed: seed)
         var order = DataOrder(generator: rng.derived("order"))

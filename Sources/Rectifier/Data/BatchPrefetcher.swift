@@ -52,16 +52,14 @@ public final class BatchPrefetcher: @unchecked Sendable {
         let buffer = buffers[1 - current]
         let rows = Array(rows)
         pending = (rows, epoch)
-        guard let pool, let seed, data.perturbation != nil else {
+        guard let pool, let seed, let size = data.perturbation?.1 else {
             queue.async(group: group) { buffer.gather(data, rows: rows, epoch: epoch, seed: seed) }
             return
         }
-        let examples = buffer.gatherUnperturbed(data, rows: rows, epoch: epoch, seed: seed)
-        if scratches.isEmpty, let size = data.perturbation?.1 {
-            scratches = (0..<pool.threads).map { _ in PerturbationScratch(size: size) }
-        }
-        let job = Job(buffer: buffer, data: data, examples: examples, epoch: epoch, seed: seed, scratches: scratches)
-        let started = rk_pool_background_start(pool.handle, examples.count, { context, item, thread in
+        guard buffer.gatherUnperturbed(data, rows: rows, epoch: epoch, seed: seed) else { return }
+        if scratches.isEmpty { scratches = (0..<pool.threads).map { _ in PerturbationScratch(size: size) } }
+        let job = Job(buffer: buffer, data: data, examples: rows, epoch: epoch, seed: seed, scratches: scratches)
+        let started = rk_pool_background_start(pool.handle, rows.count, { context, item, thread in
             let job = Unmanaged<Job>.fromOpaque(context!).takeUnretainedValue()
             job.buffer.perturb(row: item, example: job.examples[item], job.data, epoch: job.epoch, seed: job.seed,
                                scratch: job.scratches[Int(thread)])

@@ -76,27 +76,25 @@ public final class Minibatch: @unchecked Sendable {
     /// `epoch` by `seed`, with another example as its occluder; the result depends on neither
     /// the batch nor the thread.
     public func gather(_ data: Dataset, rows: some Collection<Int>, epoch: Int = 0, seed: PerturbationSeed? = nil) {
-        let perturbed = gatherUnperturbed(data, rows: rows, epoch: epoch, seed: seed)
-        guard let scratch = perturbationScratch else { return }
-        for (row, example) in perturbed.enumerated() {
-            perturb(row: row, example: example, data, epoch: epoch, seed: seed!, scratch: scratch)
+        guard gatherUnperturbed(data, rows: rows, epoch: epoch, seed: seed), let seed else { return }
+        for (row, example) in rows.enumerated() {
+            perturb(row: row, example: example, data, epoch: epoch, seed: seed, scratch: perturbationScratch!)
         }
     }
 
     /// `gather` without the perturbations: copies the examples, their labels and (for
-    /// perturbed data) their occluders, and returns the examples whose rows `perturb` must
-    /// still perturb (none when `data` is not perturbed), so that they can be shared out.
-    func gatherUnperturbed(_ data: Dataset, rows: some Collection<Int>, epoch: Int, seed: PerturbationSeed?) -> [Int] {
+    /// perturbed data) their occluders. True when each row must still go through `perturb`
+    /// (with `seed`, `data` being perturbed), so that the rows can be shared out.
+    func gatherUnperturbed(_ data: Dataset, rows: some Collection<Int>, epoch: Int, seed: PerturbationSeed?) -> Bool {
         gather(data.inputs, rows: rows)
         for (r, i) in rows.enumerated() { labels.pointer[r] = data.labels[i] }
-        guard let (_, size) = data.perturbation, seed != nil, dense != nil else { return [] }
+        guard let (_, size) = data.perturbation, let seed, dense != nil else { return false }
         if perturbationScratch == nil {
             perturbationScratch = PerturbationScratch(size: size)
             occluders = Minibatch(capacity: capacity, for: data.inputs)
         }
-        let examples = Array(rows)
-        occluders!.gather(data.inputs, rows: examples.map { seed!.occluder(epoch: epoch, example: $0, examples: data.count) })
-        return examples
+        occluders!.gather(data.inputs, rows: rows.map { seed.occluder(epoch: epoch, example: $0, examples: data.count) })
+        return true
     }
 
     /// Perturbs row `row` (holding `example`, gathered by `gatherUnperturbed`) as drawn for it

@@ -125,7 +125,7 @@ public struct Trainer: Sendable {
         let ws = Workspace(for: state.network, capacity: batchSize)
         let evalWS = Workspace(for: state.network, capacity: min(config.evaluationBatchSize, max(1, data.validation.count)))
         let minibatch = Minibatch(capacity: batchSize, for: train)
-        // Perturbed training data (NISTP) is gathered a batch ahead on a worker thread.
+        // Perturbed training data (NISTP) is gathered a batch ahead (see BatchPrefetcher).
         let prefetcher = train.perturbation == nil ? nil : BatchPrefetcher(capacity: batchSize, for: train, pool: la.pool)
         let perturbationSeed = PerturbationSeed(runSeed: config.seed)
         var threadChoice = ThreadChoice(la, batch: batchSize)

@@ -37,7 +37,6 @@ public struct ElasticDeformation: Sendable {
     /// The largest `radius` of a drawn deformation at `size` (at complexity near 0).
     static func maximumRadius(for size: ImageSize) -> Int { max(1, Int((7.5 * size.scale).rounded())) }
 
-    /// Writes the displacement field, in pixels, to `scratch.fieldX` and `scratch.fieldY`.
     /// The displacement field at `size`, in pixels (one value per pixel and axis), smoothed by
     /// the body of instruction set `isa` (`RK_ISA_*`, clamped to what the CPU runs; -1: the
     /// Swift reference). Allocates: for inspection and tests; the pipeline uses its scratch.
@@ -48,6 +47,7 @@ public struct ElasticDeformation: Sendable {
                 Array(UnsafeBufferPointer(start: scratch.fieldY.pointer, count: size.pixels)))
     }
 
+    /// Writes the displacement field, in pixels, to `scratch.fieldX` and `scratch.fieldY`.
     /// `isa` picks the smoothing body (`RK_ISA_*`; the best the CPU runs by default), for the
     /// tests that hold every body to `smoothReference`.
     func makeField(_ scratch: PerturbationScratch, isa: Int32 = RK_ISA_AVX512) {

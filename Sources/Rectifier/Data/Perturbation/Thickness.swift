@@ -65,9 +65,9 @@ public struct Thickness: Equatable, Sendable {
         // pixel, but the inner loop vectorises); an offset falling outside the image is skipped.
         out.update(repeating: operation == .dilation ? -.infinity : .infinity, count: n)
         for o in offsets {
-            let (x0, x1) = (max(0, -o.dx), min(w, w - o.dx))
-            guard x0 < x1 else { continue }
-            for y in max(0, -o.dy)..<max(max(0, -o.dy), min(h, h - o.dy)) {
+            let (x0, x1, y0, y1) = (max(0, -o.dx), min(w, w - o.dx), max(0, -o.dy), min(h, h - o.dy))
+            guard x0 < x1, y0 < y1 else { continue }
+            for y in y0..<y1 {
                 let (line, shifted) = (out + y * w, src + (y + o.dy) * w + o.dx)
                 if operation == .dilation {
                     for x in x0..<x1 { line[x] = max(line[x], shifted[x]) }

@@ -27,35 +27,34 @@ public struct Warp: Sendable {
     /// as `applyReference`, without Swift's overflow checks: a third of its cost).
     public func apply(to image: UnsafeMutablePointer<Float>, scratch: PerturbationScratch) {
         guard !isIdentity else { return }
+        prepare(image, scratch)
         let size = scratch.size
-        let src = scratch.source.pointer
-        src.update(from: image, count: size.pixels)
-        elastic?.makeField(scratch)
-        let factors: UnsafeMutablePointer<Float>? = pinch == nil ? nil : scratch.pinchFactors.pointer
-        if let factors { pinch!.factors(into: factors, size: size) }
-        let (fx, fy) = elastic == nil ? (nil, nil) : (scratch.fieldX.pointer, scratch.fieldY.pointer)
         let (cx, cy) = size.centre
-        if let a = affine {
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 6) { m in
-                (m[0], m[1], m[2], m[3], m[4], m[5]) = (a.a, a.b, a.c, a.d, a.e, a.f)
-                rk_warp(src, image, size.width, size.height, factors, cx, cy, fx, fy, m.baseAddress)
-            }
-        } else {
-            rk_warp(src, image, size.width, size.height, factors, cx, cy, fx, fy, nil)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 6) { m in
+            if let a = affine { (m[0], m[1], m[2], m[3], m[4], m[5]) = (a.a, a.b, a.c, a.d, a.e, a.f) }
+            rk_warp(scratch.source.pointer, image, size.width, size.height, pinch == nil ? nil : scratch.pinchFactors.pointer,
+                    cx, cy, elastic == nil ? nil : scratch.fieldX.pointer, elastic == nil ? nil : scratch.fieldY.pointer,
+                    affine == nil ? nil : m.baseAddress)
         }
+    }
+
+    /// What both resamplings read: the image copied to `scratch.source`, the elastic field and
+    /// the pinch factors (of the steps present) in their scratch buffers.
+    private func prepare(_ image: UnsafeMutablePointer<Float>, _ scratch: PerturbationScratch) {
+        scratch.source.pointer.update(from: image, count: scratch.size.pixels)
+        elastic?.makeField(scratch)
+        pinch?.factors(into: scratch.pinchFactors.pointer, size: scratch.size)
     }
 
     /// `apply`, in Swift: the reference the tests hold `rk_warp` to.
     public func applyReference(to image: UnsafeMutablePointer<Float>, scratch: PerturbationScratch) {
         guard !isIdentity else { return }
+        prepare(image, scratch)
         let size = scratch.size
         let (w, h) = (size.width, size.height)
         let src = scratch.source.pointer
-        src.update(from: image, count: size.pixels)
-        elastic?.makeField(scratch)
         let (fx, fy) = (scratch.fieldX.pointer, scratch.fieldY.pointer)
         let factors = scratch.pinchFactors.pointer
-        pinch?.factors(into: factors, size: size)
         let (cx, cy) = size.centre
         let quarterWidth = (w + 1) / 2
         for y in 0..<h {
