@@ -12,7 +12,8 @@ struct Bench: ParsableCommand {
             GEMM at the paper's shapes on every available backend. Uses MNIST from --data-dir, or \
             random MNIST-shaped data. --model times inference on a network you trained (with \
             `rectifier train`) instead of the briefly trained one. --compare reads JSON lines from the PyTorch peer scripts in \
-            ../shared/bench (torch_mlp.py, gemm_bench.py) and prints ratios.
+            ../shared/bench (torch_mlp.py, gemm_bench.py, torch_sentiment.py) and prints ratios. \
+            --sentiment times the paper's text network instead.
             """)
 
     @Option(help: ArgumentHelp("MNIST directory (default: random MNIST-shaped data).", valueName: "dir"))
@@ -27,7 +28,7 @@ struct Bench: ParsableCommand {
     @Option(help: "L1 coefficient during timed training (the peer's throughput runs use 0).")
     var l1: Float = 0
 
-    @Option(help: ArgumentHelp("Also time training with NISTP-style perturbations at this level drawn for every example on a worker thread, as nistp trains (at the data's image size), beside the same training without.", valueName: "level"))
+    @Option(help: ArgumentHelp("Also time training with NISTP-style perturbations at this level drawn for every example a batch ahead, as nistp trains (at the data's image size), beside the same training on the same perturbed images stored beforehand and on clean images, the three in turn half a second at a time.", valueName: "level"))
     var perturbationLevel: Float?
 
     @Flag(help: "Skip the training (and, without --model, the inference) measurements.")
@@ -48,6 +49,9 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("Peer results (JSON lines) to compare with; repeatable.", valueName: "file"))
     var compare: [String] = []
 
+    @Flag(help: "Time the paper's sentiment network instead: a 5000-term binary bag of words at 0.6% density into 3 x 5000 rectifier units, minibatch 10, with CSR input, with the same input stored dense, and stored dense through dense products only; each form's training samples/s, its first layer's time per step and the peak memory (as ../shared/bench/torch_sentiment.py).")
+    var sentiment = false
+
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
@@ -57,6 +61,7 @@ struct Bench: ParsableCommand {
         let batches = skipTraining ? [] : try parseList(batchSizes, option: "--batch-sizes", what: "a batch size")
         let peers = try compare.map(PeerFigures.read)
         let la = try compute.linearAlgebra()
+        if sentiment { return try runSentiment(la, peers: peers) }
         let data = try dataDir.map { try MNIST.load(directory: $0, limit: ProcessEnvironment.current.maxFileBytes) } ?? SyntheticData.mnistShaped()
         if let too = batches.first(where: { $0 > data.train.count }) {
             throw ValidationError("--batch-sizes: \(too) is larger than the \(data.train.count) training examples")
@@ -78,15 +83,22 @@ struct Bench: ParsableCommand {
         }
         var trained: Network?
         for batch in batches {
-            FileHandle.standardError.write(Data("training at batch \(batch) for \(format(seconds, 0)) s...\n".utf8))
-            let (result, net) = bench.training(batch: batch, data: data, using: la)
-            report.training.append(result)
-            if batch == 10 || trained == nil { trained = net }
             if let level = perturbationLevel {
-                FileHandle.standardError.write(Data("training at batch \(batch) with perturbations for \(format(seconds, 0)) s...\n".utf8))
                 var perturbed = data
                 perturbed.train.perturbation = (try Perturbation(level: level), try ImageSize(width: 28, height: data.train.featureCount / 28))
-                report.training.append(bench.training(batch: batch, data: perturbed, using: la).0)
+                FileHandle.standardError.write(Data("perturbing the training set once, to store it...\n".utf8))
+                let stored = bench.storedPerturbations(of: perturbed)
+                FileHandle.standardError.write(Data(
+                    "training at batch \(batch) on clean, stored perturbed and perturbed-on-the-fly data in turn, half a second at a time, \(format(seconds, 0)) s each...\n".utf8))
+                var (runs, net) = bench.interleavedTraining(batch: batch, data: [data, stored, perturbed], using: la)
+                (runs[1].perturbationLevel, runs[1].perturbedBeforehand, runs[2].perturbedBeforehand) = (level, true, false)
+                report.training += runs
+                if batch == 10 || trained == nil { trained = net }
+            } else {
+                FileHandle.standardError.write(Data("training at batch \(batch) for \(format(seconds, 0)) s...\n".utf8))
+                let (result, net) = bench.training(batch: batch, data: data, using: la)
+                report.training.append(result)
+                if batch == 10 || trained == nil { trained = net }
             }
         }
         if let net = modelNetwork ?? trained, !skipInference {
@@ -119,6 +131,27 @@ struct Bench: ParsableCommand {
     }
 }
 
+extension Bench {
+    /// `--sentiment`: the text network's three input forms, one after the other.
+    func runSentiment(_ la: LinearAlgebra, peers: [PeerFigures]) throws {
+        guard dataDir == nil, model == nil, perturbationLevel == nil else {
+            throw ValidationError("--sentiment makes its own bag-of-words data: it takes no --data-dir, --model or --perturbation-level")
+        }
+        var bench = SentimentBenchmark()
+        bench.trainSeconds = seconds
+        print("rectifier bench --sentiment: \(bench.description), \(la)")
+        var report = BenchReport(backend: la.description, threads: la.threads, data: bench.description, l1: 0,
+                                 learningRate: bench.learningRate)
+        for form in SentimentBenchmark.InputForm.allCases {
+            FileHandle.standardError.write(Data("training with \(form.rawValue) input for \(format(seconds, 0)) s...\n".utf8))
+            report.sentiment += bench.run([form], using: la)
+        }
+        report.peakResidentBytes = peakResidentBytes()
+        print(report.render(peers: peers))
+        if let json { try FileIO.writeJSON(report, to: json) }
+    }
+}
+
 /// Everything `rectifier bench` measured.
 struct BenchReport: Codable {
     var backend: String
@@ -135,6 +168,8 @@ struct BenchReport: Codable {
     var inferenceModelSparsity: Double?
     var inference: [ThroughputBenchmark.Inference] = []
     var gemm: [GEMMBenchmark.Result] = []
+    /// `--sentiment`: the text network, one entry per input form.
+    var sentiment: [SentimentBenchmark.Measurement] = []
     var peakResidentBytes = 0
 
     func render(peers: [PeerFigures]) -> String {
@@ -151,9 +186,19 @@ struct BenchReport: Codable {
         }
         for t in training {
             let threads = t.oneThreadShare.map { ", 1 thread in \(percent($0, digits: 0)) of rounds" } ?? ""
-            let perturbed = t.perturbationLevel.map { ", perturbed at \(format(Double($0), 2))" } ?? ""
+            let made = t.perturbedBeforehand.map { $0 ? ", stored" : ", on the fly" } ?? ""
+            let perturbed = t.perturbationLevel.map { ", perturbed at \(format(Double($0), 2))\(made)" } ?? ""
             add("training, batch \(t.batch)\(perturbed) (sparsity \(percent(t.hiddenSparsity))\(threads))", t.samplesPerSecond, "samples/s",
                 t.perturbationLevel == nil ? peerValue { $0.trainingSamplesPerSecond[t.batch] } : nil)
+        }
+        for t in training where t.perturbedBeforehand == false {
+            let same = training.filter { $0.batch == t.batch }
+            for (base, name) in [(same.first { $0.perturbedBeforehand == true }, "stored perturbed (the pipeline's cost)"),
+                                 (same.first { $0.perturbationLevel == nil }, "clean")] {
+                guard let base else { continue }
+                rows.append(["training, batch \(t.batch): perturbed on the fly / \(name)",
+                             format(t.samplesPerSecond / base.samplesPerSecond, 3), "ratio"] + (peers.isEmpty ? [] : ["", ""]))
+            }
         }
         for i in inference {
             add("inference, batch \(i.batch), \(i.path)", i.samplesPerSecond, "samples/s",
@@ -166,6 +211,21 @@ struct BenchReport: Codable {
         for g in gemm {
             let ofPeak = g.fractionOfPeak.map { " (\(percent($0, digits: 0)) of peak)" } ?? ""
             add("sgemm \(g.shape), \(g.backend)", g.gflops, "GFLOP/s" + ofPeak, peerValue { $0.gemmGFLOPS[g.shape] })
+        }
+        for m in sentiment {
+            add("sentiment training, batch \(m.batch), \(m.input.rawValue) input", m.samplesPerSecond, "samples/s",
+                peerValue { $0.sentimentSamplesPerSecond.values.max() })
+        }
+        for m in sentiment {
+            rows.append(["sentiment first layer, \(m.input.rawValue) input", format(m.firstLayerMilliseconds, 3), "ms per step"]
+                        + (peers.isEmpty ? [] : ["", ""]))
+        }
+        if let sparse = sentiment.first(where: { $0.input == .sparse }) {
+            for m in sentiment where m.input != .sparse {
+                rows.append(["sentiment first layer: \(m.input.rawValue) / sparse input", format(m.firstLayerMilliseconds / sparse.firstLayerMilliseconds, 1),
+                             "times the time"] + (peers.isEmpty ? [] : ["", ""]))
+            }
+            add("peak resident memory after the sparse-input training", Double(sparse.peakResidentBytes) / 1_048_576, "MiB", nil)
         }
         let builtinVsBLAS = GEMMBenchmark.paperShapes.compactMap { (m, k, n) -> String? in
             let shape = "\(m)x\(k)x\(n)"

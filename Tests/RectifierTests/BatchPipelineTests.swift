@@ -156,6 +156,30 @@ import Testing
         #expect(results[1].0.history.count == 2)
     }
 
+    @Test func storedPerturbationsAreTheImagesTheBenchmarkDrawsOnTheFly() throws {
+        // bench compares perturbing on the fly with training on the same images stored: they
+        // must be the same images (epoch 0, the benchmark's seed), whatever the chunking.
+        var data = SyntheticData.mnistShaped(train: 600, test: 10)
+        data.train.perturbation = (try Perturbation(level: 0.7), try ImageSize(width: 28, height: 28))
+        let bench = ThroughputBenchmark()
+        let stored = bench.storedPerturbations(of: data)
+        #expect(stored.train.perturbation == nil && stored.train.labels == data.train.labels)
+        let rows = [0, 255, 256, 599]
+        let onTheFly = Minibatch(capacity: rows.count, for: data.train)
+        onTheFly.gather(data.train, rows: rows, epoch: 0, seed: PerturbationSeed(runSeed: bench.seed))
+        let plain = Minibatch(capacity: rows.count, for: stored.train)
+        plain.gather(stored.train, rows: rows)
+        let clean = Minibatch(capacity: rows.count, for: data.train)
+        clean.gather(data.train.inputs, rows: rows)
+        guard case .dense(let a) = onTheFly.input, case .dense(let b) = plain.input, case .dense(let c) = clean.input else {
+            Issue.record("dense batches expected")
+            return
+        }
+        let n = rows.count * 784
+        #expect(Array(UnsafeBufferPointer(start: a, count: n)) == Array(UnsafeBufferPointer(start: b, count: n)))
+        #expect(Array(UnsafeBufferPointer(start: a, count: n)) != Array(UnsafeBufferPointer(start: c, count: n)))
+    }
+
     @Test func evaluateRefusesDataOfTheWrongShape() throws {
         var rng = RandomSource(seed: 1)
         let net = Network(Architecture(inputSize: 12, hiddenSizes: [4], classes: 3, activation: .rectifier), rng: &rng)

@@ -176,6 +176,7 @@ import Testing
               (["reproduce", "tabel1", "--budget", "smoke"], "unknown experiment 'tabel1'"),
               (["reproduce", "table1", "--slurm", "--max-parallel", "0"], "--max-parallel must be positive"),
               (["sweep", "submit", "/tmp", "--slurm", "--max-parallel", "0"], "--max-parallel must be positive"),
+              (["bench", "--sentiment", "--data-dir", "/tmp"], "--sentiment makes its own bag-of-words data"),
               (["reproduce", "table1", "--budget", "quick", "--data-dir", "/nonexistent/mnist", "--out", "/nonexistent/out"], "/nonexistent/mnist: no such directory"),
               (["report", "/nonexistent/dir"], "/nonexistent/dir"),
               (["train", "--resume", "/nonexistent/run"], "/nonexistent/run"),
@@ -194,8 +195,9 @@ import Testing
 
     /// `bench --model` times inference on a trained network and reports its sparsity; a model
     /// that does not fit the data is refused before any timing.
-    /// `bench --perturbation-level` times each batch size twice, the second with NISTP-style
-    /// perturbations made on a worker thread, and records which is which.
+    /// `bench --perturbation-level` times each batch size three times, in turn, for the full
+    /// time each: clean, on NISTP-style perturbed images stored beforehand, and perturbed on the
+    /// fly a batch ahead; records which is which and prints the ratios.
     @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
     func benchTimesPerturbedTrainingBesideClean() throws {
         let dir = TestSupport.temporaryDirectory()
@@ -205,9 +207,13 @@ import Testing
         #expect(r.stdout.contains("training, batch 10, perturbed at 0.70"), "\(r.stdout)")
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/bench.json"))) as! [String: Any]
         let training = try #require(report["training"] as? [[String: Any]])
-        #expect(training.count == 2 && training[0]["perturbation_level"] == nil)
-        #expect((training[1]["perturbation_level"] as? Double).map { abs($0 - 0.7) < 1e-6 } == true)
+        #expect(training.count == 3 && training[0]["perturbation_level"] == nil && training[0]["perturbed_beforehand"] == nil)
+        #expect(training[1...].allSatisfy { ($0["perturbation_level"] as? Double).map { abs($0 - 0.7) < 1e-6 } == true })
+        #expect(training[1]["perturbed_beforehand"] as? Bool == true && training[2]["perturbed_beforehand"] as? Bool == false)
         #expect(training.allSatisfy { ($0["samples_per_second"] as? Double ?? 0) > 0 && $0["batch"] as? Int == 10 })
+        #expect(training.allSatisfy { ($0["seconds"] as? Double ?? 0) >= 0.3 })
+        #expect(r.stdout.contains("training, batch 10: perturbed on the fly / stored perturbed"), "\(r.stdout)")
+        #expect(r.stdout.contains("training, batch 10: perturbed on the fly / clean"), "\(r.stdout)")
         let bad = try Self.run(["bench", "--perturbation-level", "2"])
         #expect(bad.status != 0 && bad.stderr.contains("--perturbation-level"))
     }

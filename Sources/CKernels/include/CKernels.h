@@ -138,8 +138,9 @@ void rk_csc_update_parallel(rk_pool *pool, long parts, long n, long k, const int
 
 /* dst (w x h) = src resampled bilinearly at A(P(p) + D(P(p))) for every pixel p (Warp.swift):
  * pinch factors P (or NULL), elastic field D = (field_x, field_y) (or NULL), affine map
- * (a, b, c, d, e, f) (or NULL). dst must not alias src. */
-void rk_warp(const float *src, float *dst, long w, long h, const float *pinch_factors, float cx, float cy,
+ * (a, b, c, d, e, f) (or NULL). dst must not alias src. isa: RK_ISA_* body to use (clamped to
+ * what the CPU runs). */
+void rk_warp(int isa, const float *src, float *dst, long w, long h, const float *pinch_factors, float cx, float cy,
              const float *field_x, const float *field_y, const float *affine);
 /* The elastic field (ElasticDeformation.swift): noise ((w + 2r) x (h + 2r)) smoothed by the
  * 2r + 1 taps of kernel along rows into rows (w x (h + 2r)), then along columns, scaled by

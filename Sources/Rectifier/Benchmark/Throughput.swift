@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 
 /// Speed of the paper's network (784-1000-1000-1000-10, plain SGD), measured like the PyTorch
 /// peer script in `../shared/bench/torch_mlp.py`: training examples per second over a fixed
@@ -38,6 +39,9 @@ public struct ThroughputBenchmark: Sendable {
         /// The level of the NISTP-style perturbations drawn for every example, a batch ahead on a
         /// worker thread as `nistp` trains (nil: none).
         public var perturbationLevel: Float?
+        /// With `perturbationLevel`: true when the perturbed images were made before the timing
+        /// and stored (`storedPerturbations`), false when made during it, as `nistp` trains.
+        public var perturbedBeforehand: Bool?
     }
 
     /// Inference throughput at one batch size and path.
@@ -52,45 +56,126 @@ public struct ThroughputBenchmark: Sendable {
     /// Trains a fresh network at `batch` (at most the training set) for `trainSeconds`; returns the
     /// measurement and the network.
     public func training(batch: Int, data: DataSplits, using la: LinearAlgebra) -> (Training, Network) {
-        let batch = min(batch, data.train.count)
-        var rng = RandomSource(seed: seed)
-        let arch = Architecture(inputSize: data.train.featureCount, hiddenSizes: hiddenSizes, classes: data.train.classes,
-                                activation: activation)
-        var net = Network(arch, rng: &rng)
-        var sgd = SGD(learningRate: learningRate, for: net)
-        let ws = Workspace(for: net, capacity: batch)
-        let minibatch = Minibatch(capacity: batch, for: data.train)
-        // Perturbed data is gathered a batch ahead, as the trainer does.
-        let prefetcher = data.train.perturbation == nil ? nil : BatchPrefetcher(capacity: batch, for: data.train, pool: la.pool)
-        let perturbationSeed = PerturbationSeed(runSeed: seed)
-        var order = DataOrder(generator: rng.derived("order"))
-        var threadChoice = ThreadChoice(la, batch: batch)  // as the trainer does
-        let clock = ContinuousClock()
-        var samples = 0
-        let start = clock.now
-        while (clock.now - start).seconds < trainSeconds {
-            guard let rows = order.nextBatch(size: batch) else {
-                order.beginEpoch(examples: data.train.count)
-                continue
-            }
-            let current: Minibatch
-            if let prefetcher {
-                current = prefetcher.take(data.train, rows: rows, epoch: 0, seed: perturbationSeed)
-                if let next = order.peekBatch(size: batch) { prefetcher.prefetch(data.train, rows: next, epoch: 0, seed: perturbationSeed) }
-            } else {
-                minibatch.gather(data.train, rows: rows)
-                current = minibatch
-            }
-            threadChoice.runOrDirect(la, waited: prefetcher?.lastWait ?? .zero) { la in
-                _ = net.trainStep(current, l1: l1, optimizer: &sgd, workspace: ws, using: la)
-            }
-            samples += current.count
+        let run = TrainingRun(self, batch: batch, data: data, using: la)
+        run.advance(seconds: trainSeconds)
+        return (run.result(), run.net)
+    }
+
+    /// Trains a fresh network at `batch` on each of `data` in turn, in slices of `slice` seconds,
+    /// until each has trained `trainSeconds`; returns the measurements in the order of `data`
+    /// and the network trained on the first. On a shared machine whose speed drifts by tens of
+    /// percent within seconds, only such interleaving compares trainings: a drift slows all alike.
+    public func interleavedTraining(batch: Int, data: [DataSplits], slice: Double = 0.5,
+                                    using la: LinearAlgebra) -> (trainings: [Training], network: Network) {
+        precondition(!data.isEmpty)
+        let runs = data.map { TrainingRun(self, batch: batch, data: $0, using: la) }
+        var done = 0.0
+        while done < trainSeconds {
+            let length = min(slice, trainSeconds - done)
+            for run in runs { run.advance(seconds: length) }
+            done += length
         }
-        let seconds = (clock.now - start).seconds
-        let sparsity = net.measure(data.test.slice(0..<min(1000, data.test.count)), using: la).meanSparsity
-        let oneThread = threadChoice.flatMap { $0.rounds > 0 ? Double($0.roundsOne) / Double($0.rounds) : nil }
-        return (Training(batch: batch, samplesPerSecond: Double(samples) / seconds, samples: samples, seconds: seconds,
-                         hiddenSparsity: sparsity, oneThreadShare: oneThread, perturbationLevel: data.train.perturbation?.0.level), net)
+        return (runs.map { $0.result() }, runs[0].net)
+    }
+
+    /// The training set of `data` with the perturbations that the timed training draws (epoch
+    /// 0, this benchmark's seed) applied once and stored: training on it does what training on
+    /// `data` does, on the same images, without making them, so the two compare the data
+    /// pipeline alone (perturbed images are about 1% zeros, MNIST's 80%, and so cost more to
+    /// train on whoever makes them).
+    public func storedPerturbations(of data: DataSplits) -> DataSplits {
+        let train = data.train
+        guard train.perturbation != nil, case .dense = train.inputs else { return data }
+        let seed = PerturbationSeed(runSeed: self.seed)
+        let (width, chunk) = (train.featureCount, 256)
+        let chunks = (train.count + chunk - 1) / chunk
+        var storage = [Float](repeating: 0, count: train.count * width)
+        storage.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out.baseAddress!  // each chunk writes its own rows
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                let rows = (c * chunk)..<min(train.count, (c + 1) * chunk)
+                let batch = Minibatch(capacity: chunk, for: train)
+                batch.gather(train, rows: rows, epoch: 0, seed: seed)
+                guard case .dense(let x) = batch.input else { return }
+                (out + rows.lowerBound * width).update(from: x, count: rows.count * width)
+            }
+        }
+        var stored = data
+        stored.train = Dataset(name: train.name, features: Matrix(rows: train.count, columns: width, storage: storage),
+                               labels: train.labels, classes: train.classes, classNames: train.classNames)
+        return stored
+    }
+
+    /// The state of one timed training, so that it can be advanced slice by slice.
+    private final class TrainingRun {
+        let bench: ThroughputBenchmark
+        let data: DataSplits
+        let la: LinearAlgebra
+        let batch: Int
+        var net: Network
+        var sgd: SGD
+        let ws: Workspace
+        let minibatch: Minibatch
+        /// Perturbed data is gathered a batch ahead, as the trainer does.
+        let prefetcher: BatchPrefetcher?
+        let perturbationSeed: PerturbationSeed
+        var order: DataOrder
+        var threadChoice: ThreadChoice?
+        var samples = 0
+        var seconds = 0.0
+
+        init(_ bench: ThroughputBenchmark, batch: Int, data: DataSplits, using la: LinearAlgebra) {
+            (self.bench, self.data, self.la) = (bench, data, la)
+            self.batch = min(batch, data.train.count)
+            var rng = RandomSource(seed: bench.seed)
+            let arch = Architecture(inputSize: data.train.featureCount, hiddenSizes: bench.hiddenSizes,
+                                    classes: data.train.classes, activation: bench.activation)
+            net = Network(arch, rng: &rng)
+            sgd = SGD(learningRate: bench.learningRate, for: net)
+            ws = Workspace(for: net, capacity: self.batch)
+            minibatch = Minibatch(capacity: self.batch, for: data.train)
+            prefetcher = data.train.perturbation == nil ? nil : BatchPrefetcher(capacity: self.batch, for: data.train, pool: la.pool)
+            perturbationSeed = PerturbationSeed(runSeed: bench.seed)
+            order = DataOrder(generator: rng.derived("order"))
+            threadChoice = ThreadChoice(la, batch: self.batch)  // as the trainer does
+        }
+
+        /// Trains for `seconds` more. The batch made ahead is finished inside the slice, so
+        /// that its cost is not paid by whatever runs next.
+        func advance(seconds length: Double) {
+            let clock = ContinuousClock()
+            let start = clock.now
+            while (clock.now - start).seconds < length {
+                guard let rows = order.nextBatch(size: batch) else {
+                    order.beginEpoch(examples: data.train.count)
+                    continue
+                }
+                let current: Minibatch
+                if let prefetcher {
+                    current = prefetcher.take(data.train, rows: rows, epoch: 0, seed: perturbationSeed)
+                    if let next = order.peekBatch(size: batch) {
+                        prefetcher.prefetch(data.train, rows: next, epoch: 0, seed: perturbationSeed)
+                    }
+                } else {
+                    minibatch.gather(data.train, rows: rows)
+                    current = minibatch
+                }
+                threadChoice.runOrDirect(la, waited: prefetcher?.lastWait ?? .zero) { la in
+                    _ = net.trainStep(current, l1: bench.l1, optimizer: &sgd, workspace: ws, using: la)
+                }
+                samples += current.count
+            }
+            prefetcher?.finishPending()
+            seconds += (clock.now - start).seconds
+        }
+
+        func result() -> Training {
+            let sparsity = net.measure(data.test.slice(0..<min(1000, data.test.count)), using: la).meanSparsity
+            let oneThread = threadChoice.flatMap { $0.rounds > 0 ? Double($0.roundsOne) / Double($0.rounds) : nil }
+            return Training(batch: batch, samplesPerSecond: Double(samples) / seconds, samples: samples, seconds: seconds,
+                            hiddenSparsity: sparsity, oneThreadShare: oneThread,
+                            perturbationLevel: data.train.perturbation?.0.level)
+        }
     }
 
     /// Forward passes over the test set at `batch`, with or without the sparse kernels.

@@ -67,8 +67,9 @@ public final class BatchPrefetcher: @unchecked Sendable {
         if started != 0 { self.job = job }
     }
 
-    /// Waits for the batch being made, helping with its images.
-    private func finishPending() {
+    /// Waits for the batch being made, helping with its images (the next `take` of it then
+    /// returns at once).
+    public func finishPending() {
         if job != nil {
             rk_pool_background_finish(pool!.handle)
             job = nil

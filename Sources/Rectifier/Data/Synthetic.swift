@@ -13,4 +13,25 @@ public enum SyntheticData {
         }
         return DataSplits(train: make(train, "train"), validation: make(100, "validation"), test: make(test, "test"))
     }
+
+    /// `train` + `test` random binary bag-of-words rows of `terms` columns, each entry 1 with
+    /// probability `density` (the paper's 5000 terms at about 0.6%, as
+    /// `../shared/bench/torch_sentiment.py` makes them), stored as CSR, with uniform random
+    /// labels over 2 classes. No validation examples beyond 100.
+    public static func bagOfWords(train: Int = 8000, test: Int = 1000, terms: Int = 5000, density: Double = 0.006,
+                                  seed: UInt64 = 1) -> DataSplits {
+        var rng = RandomSource(seed: seed)
+        func make(_ n: Int, _ name: String) -> Dataset {
+            var (rowStart, columns) = ([0], [Int32]())
+            for _ in 0..<n {
+                for t in 0..<terms where Double(rng.nextUnitFloat()) < density { columns.append(Int32(t)) }
+                rowStart.append(columns.count)
+            }
+            let x = SparseMatrix(rows: n, columns: terms, rowStart: rowStart, columnIndices: columns,
+                                 values: [Float](repeating: 1, count: columns.count))!
+            return Dataset(name: "synthetic-text/\(name)", inputs: .sparse(x),
+                           labels: (0..<n).map { _ in Int32(rng.nextInt(below: 2)) }, classes: 2)
+        }
+        return DataSplits(train: make(train, "train"), validation: make(100, "validation"), test: make(test, "test"))
+    }
 }

@@ -24,15 +24,17 @@ public struct Warp: Sendable {
     public var isIdentity: Bool { affine == nil && elastic == nil && pinch == nil }
 
     /// Resamples `image` in place (`rk_warp` in `Sources/CKernels/image.c`, the same arithmetic
-    /// as `applyReference`, without Swift's overflow checks: a third of its cost).
-    public func apply(to image: UnsafeMutablePointer<Float>, scratch: PerturbationScratch) {
+    /// as `applyReference`, without Swift's overflow checks, eight pixels at a time where the CPU
+    /// has AVX2). `isa` picks the body (`RK_ISA_*`, clamped to what the CPU runs; the best by
+    /// default), so that the tests can check each.
+    public func apply(to image: UnsafeMutablePointer<Float>, scratch: PerturbationScratch, isa: Int32 = RK_ISA_AVX512) {
         guard !isIdentity else { return }
         prepare(image, scratch)
         let size = scratch.size
         let (cx, cy) = size.centre
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 6) { m in
             if let a = affine { (m[0], m[1], m[2], m[3], m[4], m[5]) = (a.a, a.b, a.c, a.d, a.e, a.f) }
-            rk_warp(scratch.source.pointer, image, size.width, size.height, pinch == nil ? nil : scratch.pinchFactors.pointer,
+            rk_warp(isa, scratch.source.pointer, image, size.width, size.height, pinch == nil ? nil : scratch.pinchFactors.pointer,
                     cx, cy, elastic == nil ? nil : scratch.fieldX.pointer, elastic == nil ? nil : scratch.fieldY.pointer,
                     affine == nil ? nil : m.baseAddress)
         }
