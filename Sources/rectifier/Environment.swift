@@ -16,6 +16,9 @@ struct ProcessEnvironment {
     var threadChoice = true
     /// `RECTIFIER_SPARSE=off`: never use the sparse kernels for dense inputs.
     var sparseKernels = true
+    /// `RECTIFIER_SPARSE_MAX_BATCH=n`: the largest batch for the sparse kernels (for measuring
+    /// where they stop paying; at most the kernels' limit).
+    var sparseMaxBatch: Int?
     /// `RECTIFIER_MAX_FILE_BYTES=n`: the largest file any reader loads.
     var maxFileBytes = FileIO.defaultSizeLimit
 
@@ -29,6 +32,7 @@ struct ProcessEnvironment {
         env.threads = value("RECTIFIER_THREADS").flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
         env.threadChoice = value("RECTIFIER_THREAD_CHOICE")?.lowercased() != "off"
         env.sparseKernels = value("RECTIFIER_SPARSE")?.lowercased() != "off"
+        env.sparseMaxBatch = value("RECTIFIER_SPARSE_MAX_BATCH").flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
         if let n = value("RECTIFIER_MAX_FILE_BYTES").flatMap(Int.init), n > 0 { env.maxFileBytes = n }
         return env
     }()

@@ -122,6 +122,11 @@ struct ComputeOptions: ParsableArguments {
         default: throw ValidationError("unknown backend '\(backend)' (auto, blas, builtin)")
         }
         if !env.sparseKernels { la = la.with(sparsity: .never) }
+        if let m = env.sparseMaxBatch, la.sparsity.enabled {
+            var policy = la.sparsity
+            policy.maxBatch = min(m, SparsityPolicy.always.maxBatch)
+            la = la.with(sparsity: policy)
+        }
         return la.with(threadChoice: env.threadChoice)
     }
 }

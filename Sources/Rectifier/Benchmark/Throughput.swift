@@ -85,7 +85,7 @@ public struct ThroughputBenchmark: Sendable {
     /// train on whoever makes them).
     public func storedPerturbations(of data: DataSplits) -> DataSplits {
         let train = data.train
-        guard train.perturbation != nil, case .dense = train.inputs else { return data }
+        guard train.perturbation != nil, !train.inputs.isSparse else { return data }  // images only
         let seed = PerturbationSeed(runSeed: self.seed)
         let (width, chunk) = (train.featureCount, 256)
         let chunks = (train.count + chunk - 1) / chunk
