@@ -82,12 +82,15 @@ struct Bench: ParsableCommand {
             report.inferenceModelSparsity = try net.evaluate(data.test, using: la).meanSparsity
         }
         var trained: Network?
+        // The perturbed data and its stored images, made once for every batch size.
+        var perturbed = data, stored = data
+        if let level = perturbationLevel, !batches.isEmpty {
+            perturbed.train.perturbation = (try Perturbation(level: level), try ImageSize(width: 28, height: data.train.featureCount / 28))
+            FileHandle.standardError.write(Data("perturbing the training set once, to store it...\n".utf8))
+            stored = bench.storedPerturbations(of: perturbed)
+        }
         for batch in batches {
             if let level = perturbationLevel {
-                var perturbed = data
-                perturbed.train.perturbation = (try Perturbation(level: level), try ImageSize(width: 28, height: data.train.featureCount / 28))
-                FileHandle.standardError.write(Data("perturbing the training set once, to store it...\n".utf8))
-                let stored = bench.storedPerturbations(of: perturbed)
                 FileHandle.standardError.write(Data(
                     "training at batch \(batch) on clean, stored perturbed and perturbed-on-the-fly data in turn, half a second at a time, \(format(seconds, 0)) s each...\n".utf8))
                 var (runs, net) = bench.interleavedTraining(batch: batch, data: [data, stored, perturbed], using: la)
@@ -142,9 +145,8 @@ extension Bench {
         print("rectifier bench --sentiment: \(bench.description), \(la)")
         var report = BenchReport(backend: la.description, threads: la.threads, data: bench.description, l1: 0,
                                  learningRate: bench.learningRate)
-        for form in SentimentBenchmark.InputForm.allCases {
+        report.sentiment = bench.run(using: la) { form in
             FileHandle.standardError.write(Data("training with \(form.rawValue) input for \(format(seconds, 0)) s...\n".utf8))
-            report.sentiment += bench.run([form], using: la)
         }
         report.peakResidentBytes = peakResidentBytes()
         print(report.render(peers: peers))

@@ -54,19 +54,21 @@ public struct SentimentBenchmark: Sendable {
     }
 
     /// Trains and times each form in `forms`, in that order (sparse first, so that its peak
-    /// memory is its own: the dense forms hold the dense copy of the inputs besides).
-    public func run(_ forms: [InputForm] = InputForm.allCases, using la: LinearAlgebra) -> [Measurement] {
+    /// memory is its own: the dense forms hold the dense copy of the inputs besides), calling
+    /// `starting` before each.
+    public func run(_ forms: [InputForm] = InputForm.allCases, using la: LinearAlgebra,
+                    starting: (InputForm) -> Void = { _ in }) -> [Measurement] {
         let sparse = SyntheticData.bagOfWords(train: 8000, test: 1000, terms: terms, density: density, seed: seed)
         var dense: DataSplits?
         var bench = ThroughputBenchmark()
         (bench.hiddenSizes, bench.learningRate, bench.seed, bench.trainSeconds) = (hiddenSizes, learningRate, seed, trainSeconds)
         return forms.map { form in
+            starting(form)
             if form != .sparse && dense == nil {
                 dense = sparse
-                for keyPath in [\DataSplits.train, \.validation, \.test] {
-                    guard case .sparse(let x) = sparse[keyPath: keyPath].inputs else { continue }
-                    dense![keyPath: keyPath].inputs = .dense(x.densified())
-                }
+                dense!.train.inputs = .dense(sparse.train.inputs.densified())
+                dense!.validation.inputs = .dense(sparse.validation.inputs.densified())
+                dense!.test.inputs = .dense(sparse.test.inputs.densified())
             }
             let data = form == .sparse ? sparse : dense!
             let products = form == .denseProducts ? la.with(sparsity: .never) : la
