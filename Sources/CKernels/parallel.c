@@ -3,6 +3,8 @@
  * of threads. Arguments travel in a struct on the caller's stack: nothing is allocated. */
 #include "CKernels.h"
 
+#include <stdlib.h>
+
 /* Slab i of `parts` over `count` items in units of `granule`: [*begin, *end). */
 static void slab(long count, long parts, long granule, long i, long *begin, long *end) {
     long units = (count + granule - 1) / granule;
@@ -67,6 +69,7 @@ int rk_sgemm_parallel(rk_pool *pool, long parts, int isa, int trans_a, int trans
 }
 
 typedef struct {
+    int isa;
     long parts, m, n;
     const int *row_start, *index;
     const float *values, *w;
@@ -78,21 +81,22 @@ static void forward_task(void *context, long part) {
     forward_task_t *t = context;
     long begin, end;
     slab(t->n, t->parts, 64, part, &begin, &end);
-    rk_sparse_forward(t->m, begin, end, t->row_start, t->index, t->values, t->w, t->ldw, t->y, t->ldy);
+    rk_sparse_forward(t->isa, t->m, begin, end, t->row_start, t->index, t->values, t->w, t->ldw, t->y, t->ldy);
 }
 
-void rk_sparse_forward_parallel(rk_pool *pool, long parts, long m, long n, const int *row_start, const int *index,
+void rk_sparse_forward_parallel(rk_pool *pool, long parts, int isa, long m, long n, const int *row_start, const int *index,
                                 const float *values, const float *w, long ldw, float *y, long ldy) {
     forward_task_t t = {
-        .parts = clamp_parts(parts, n, 64), .m = m, .n = n, .row_start = row_start, .index = index,
+        .isa = isa, .parts = clamp_parts(parts, n, 64), .m = m, .n = n, .row_start = row_start, .index = index,
         .values = values, .w = w, .y = y, .ldw = ldw, .ldy = ldy,
     };
     rk_pool_run(pool, t.parts, forward_task, &t);
 }
 
 typedef struct {
+    int isa;
     long parts, m, n, k;
-    const float *x, *dy;
+    const float *x, *dy, *dyp;
     float *w, *dx;
     long ldx, lddy, ldw, lddx;
     float alpha;
@@ -102,21 +106,30 @@ static void backward_task(void *context, long part) {
     backward_task_t *t = context;
     long begin, end;
     slab(t->k, t->parts, 8, part, &begin, &end);
-    rk_sparse_backward(t->m, t->n, begin, end, t->x, t->ldx, t->dy, t->lddy, t->w, t->ldw, t->dx, t->lddx, t->alpha);
+    rk_sparse_backward(t->isa, t->m, t->n, begin, end, t->x, t->ldx, t->dy, t->lddy, t->dyp, t->w, t->ldw, t->dx, t->lddx, t->alpha);
 }
 
-int rk_sparse_backward_parallel(rk_pool *pool, long parts, long m, long n, long k, const float *x, long ldx,
+int rk_sparse_backward_parallel(rk_pool *pool, long parts, int isa, long m, long n, long k, const float *x, long ldx,
                                 const float *dy, long lddy, float *w, long ldw, float *dx, long lddx, float alpha) {
     if (m > RK_MAX_FUSED_BATCH) return -1;
+    /* dY's blocks are packed once here, not once per slab. */
+    float *dyp = NULL;
+    if (rk_sparse_backward_uses_blocks(m, n)) {
+        dyp = malloc(sizeof(float) * (size_t)m * (size_t)(n & ~31L));
+        if (!dyp) return -2;
+        rk_pack_column_blocks(m, n, dy, lddy, dyp);
+    }
     backward_task_t t = {
-        .parts = clamp_parts(parts, k, 8), .m = m, .n = n, .k = k, .x = x, .dy = dy, .w = w, .dx = dx,
-        .ldx = ldx, .lddy = lddy, .ldw = ldw, .lddx = lddx, .alpha = alpha,
+        .isa = isa, .parts = clamp_parts(parts, k, 8), .m = m, .n = n, .k = k, .x = x, .dy = dy, .dyp = dyp,
+        .w = w, .dx = dx, .ldx = ldx, .lddy = lddy, .ldw = ldw, .lddx = lddx, .alpha = alpha,
     };
     rk_pool_run(pool, t.parts, backward_task, &t);
+    free(dyp);
     return 0;
 }
 
 typedef struct {
+    int isa;
     long parts, n, k;
     const int *col_start, *col_rows;
     const float *col_values, *dy;
@@ -129,13 +142,13 @@ static void csc_task(void *context, long part) {
     csc_task_t *t = context;
     long begin, end;
     slab(t->k, t->parts, 8, part, &begin, &end);
-    rk_csc_update(t->n, begin, end, t->col_start, t->col_rows, t->col_values, t->dy, t->lddy, t->w, t->ldw, t->alpha);
+    rk_csc_update(t->isa, t->n, begin, end, t->col_start, t->col_rows, t->col_values, t->dy, t->lddy, t->w, t->ldw, t->alpha);
 }
 
-void rk_csc_update_parallel(rk_pool *pool, long parts, long n, long k, const int *col_start, const int *col_rows,
+void rk_csc_update_parallel(rk_pool *pool, long parts, int isa, long n, long k, const int *col_start, const int *col_rows,
                             const float *col_values, const float *dy, long lddy, float *w, long ldw, float alpha) {
     csc_task_t t = {
-        .parts = clamp_parts(parts, k, 8), .n = n, .k = k, .col_start = col_start, .col_rows = col_rows,
+        .isa = isa, .parts = clamp_parts(parts, k, 8), .n = n, .k = k, .col_start = col_start, .col_rows = col_rows,
         .col_values = col_values, .dy = dy, .w = w, .lddy = lddy, .ldw = ldw, .alpha = alpha,
     };
     rk_pool_run(pool, t.parts, csc_task, &t);

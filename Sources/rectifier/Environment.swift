@@ -19,6 +19,10 @@ struct ProcessEnvironment {
     /// `RECTIFIER_SPARSE_MAX_BATCH=n`: the largest batch for the sparse kernels (for measuring
     /// where they stop paying; at most the kernels' limit).
     var sparseMaxBatch: Int?
+    /// `RECTIFIER_SPARSE_DENSITY=f` or `f,b`: above that batch, the largest fraction of
+    /// non-zero inputs for the sparse forward (f) and the fused sparse backward (b, default f),
+    /// for measuring the crossover; each in [0, 1].
+    var sparseDensity: (forward: Double, backward: Double)?
     /// `RECTIFIER_MAX_FILE_BYTES=n`: the largest file any reader loads.
     var maxFileBytes = FileIO.defaultSizeLimit
 
@@ -33,6 +37,10 @@ struct ProcessEnvironment {
         env.threadChoice = value("RECTIFIER_THREAD_CHOICE")?.lowercased() != "off"
         env.sparseKernels = value("RECTIFIER_SPARSE")?.lowercased() != "off"
         env.sparseMaxBatch = value("RECTIFIER_SPARSE_MAX_BATCH").flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+        if let parts = value("RECTIFIER_SPARSE_DENSITY")?.split(separator: ",").map({ Double($0) }),
+           (1...2).contains(parts.count), parts.allSatisfy({ $0.map { (0...1).contains($0) } ?? false }) {
+            env.sparseDensity = (parts[0]!, parts.last!!)
+        }
         if let n = value("RECTIFIER_MAX_FILE_BYTES").flatMap(Int.init), n > 0 { env.maxFileBytes = n }
         return env
     }()

@@ -127,6 +127,12 @@ struct ComputeOptions: ParsableArguments {
             policy.maxBatch = min(m, SparsityPolicy.always.maxBatch)
             la = la.with(sparsity: policy)
         }
+        if let d = env.sparseDensity, la.sparsity.enabled {
+            var policy = la.sparsity
+            policy.largeBatchForwardDensity = d.forward
+            policy.largeBatchBackwardDensity = d.backward
+            la = la.with(sparsity: policy)
+        }
         return la.with(threadChoice: env.threadChoice)
     }
 }

@@ -66,9 +66,19 @@ long rk_csr_build(long m, long k, const float *x, long ldx, int *row_start, int 
 long rk_csr_transpose(long m, long k, const int *row_start, const int *index, const float *values,
                       int *col_start, int *col_rows, float *col_values);
 
+/* From this batch size on the sparse kernels work in cache blocks (below it, copying the
+ * blocks costs more than it saves): the forward copies 256-row blocks of W's 64 columns, the
+ * backward reads dY in 32-column blocks (rk_pack_column_blocks). The sums are the same. */
+#define RK_BLOCKED_BATCH 16
+
+/* The sparse kernels take `isa`, the RK_ISA_* body to run, clamped to what the CPU runs: AVX2+FMA
+ * or portable C (RK_ISA_AVX512 runs the AVX2 body). The two agree to rounding (the portable body
+ * multiplies and adds where the AVX2 one fuses); each gives the same bits at every batch size
+ * and thread count. */
+
 /* Y[:, n_begin..<n_end] = X * W for a CSR X (as rk_csr_build gives), visiting only X's
  * non-zero entries: cost proportional to nnz(X) * (n_end - n_begin). Y is overwritten. */
-void rk_sparse_forward(long m, long n_begin, long n_end, const int *row_start, const int *index,
+void rk_sparse_forward(int isa, long m, long n_begin, long n_end, const int *row_start, const int *index,
                        const float *values, const float *w, long ldw, float *y, long ldy);
 
 /* Back-propagation through Y = X * W fused with the SGD update, for rows i in
@@ -77,15 +87,24 @@ void rk_sparse_forward(long m, long n_begin, long n_end, const int *row_start, c
  *   w[i, :] += alpha * sum_b x[b, i] * dy[b, :]                     (rows whose column of X is all zero are not touched)
  * The dot products see the weights before the update. Exact for the gradient of W; dx is
  * exact wherever the layer below has a zero derivative at zero output (rectifier, inputs).
- * m must be at most RK_MAX_FUSED_BATCH (returns -1 otherwise, 0 on success). */
-int rk_sparse_backward(long m, long n, long row_begin, long row_end, const float *x, long ldx,
-                       const float *dy, long lddy, float *w, long ldw, float *dx, long lddx, float alpha);
+ * When rk_sparse_backward_uses_blocks(m, n), dY is read in 32-column blocks: dyp holds them
+ * (rk_pack_column_blocks), or is NULL and the call packs them itself (in m * n floats it
+ * allocates). The update's sums are the same either way; dx's are summed in another order.
+ * m must be at most RK_MAX_FUSED_BATCH. Returns 0, -1 when m > RK_MAX_FUSED_BATCH, -2 when
+ * out of memory. */
+int rk_sparse_backward(int isa, long m, long n, long row_begin, long row_end, const float *x, long ldx,
+                       const float *dy, long lddy, const float *dyp, float *w, long ldw, float *dx, long lddx,
+                       float alpha);
+int rk_sparse_backward_uses_blocks(long m, long n);
+/* dY's first n & ~31 columns (m x n, row stride lddy) in 32-column blocks: block c holds the m
+ * rows' columns 32c ..< 32c+32, one row after another. dyp holds m * (n & ~31) floats. */
+void rk_pack_column_blocks(long m, long n, const float *dy, long lddy, float *dyp);
 
 /* The SGD update of rk_sparse_backward for an X given by columns (rk_csr_transpose), for rows
  * i in [row_begin, row_end) of W: w[i, :] += alpha * sum over column i's entries of
  * value * dy[row, :]. No input gradient (X is the network's input) and no batch limit; the
  * same operations in the same order as rk_sparse_backward, so the same bits. */
-void rk_csc_update(long n, long row_begin, long row_end, const int *col_start, const int *col_rows,
+void rk_csc_update(int isa, long n, long row_begin, long row_end, const int *col_start, const int *col_rows,
                    const float *col_values, const float *dy, long lddy, float *w, long ldw, float alpha);
 
 /* ---- a small fork-join thread pool with spinning workers (pool.c) ----
@@ -122,16 +141,16 @@ int rk_sgemm_parallel(rk_pool *pool, long parts, int isa, int trans_a, int trans
                       const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
 
 /* rk_sparse_forward over slabs of Y's columns. */
-void rk_sparse_forward_parallel(rk_pool *pool, long parts, long m, long n, const int *row_start, const int *index,
+void rk_sparse_forward_parallel(rk_pool *pool, long parts, int isa, long m, long n, const int *row_start, const int *index,
                                 const float *values, const float *w, long ldw, float *y, long ldy);
 
-/* rk_sparse_backward over slabs of W's k rows (k: W's rows, the layer's inputs).
- * Returns 0, or -1 when m > RK_MAX_FUSED_BATCH. */
-int rk_sparse_backward_parallel(rk_pool *pool, long parts, long m, long n, long k, const float *x, long ldx,
+/* rk_sparse_backward over slabs of W's k rows (k: W's rows, the layer's inputs), packing dY's
+ * blocks once for all slabs. Returns 0, -1 when m > RK_MAX_FUSED_BATCH, -2 out of memory. */
+int rk_sparse_backward_parallel(rk_pool *pool, long parts, int isa, long m, long n, long k, const float *x, long ldx,
                                 const float *dy, long lddy, float *w, long ldw, float *dx, long lddx, float alpha);
 
 /* rk_csc_update over slabs of W's k rows. */
-void rk_csc_update_parallel(rk_pool *pool, long parts, long n, long k, const int *col_start, const int *col_rows,
+void rk_csc_update_parallel(rk_pool *pool, long parts, int isa, long n, long k, const int *col_start, const int *col_rows,
                             const float *col_values, const float *dy, long lddy, float *w, long ldw, float alpha);
 
 /* ---- perturbation of character images (image.c) ---- */

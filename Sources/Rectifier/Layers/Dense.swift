@@ -69,13 +69,13 @@ public struct DenseLayer: Equatable, Sendable {
             switch input {
             case .sparse(let x):
                 precondition(x.rows == batch, "sparse batch of \(x.rows) rows, expected \(batch)")
-                rk_sparse_forward_parallel(la.pool.handle, x.nonZeros * n >= 1 << 17 ? la.threads : 1, batch, n,
+                rk_sparse_forward_parallel(la.pool.handle, x.nonZeros * n >= 1 << 17 ? la.threads : 1, la.sparseISA, batch, n,
                                            x.rowStart, x.columns, x.values, w, n, output, n)
             case .dense(let x):
                 var sparse = false
                 if let scratch {
                     scratch.inputNonZeros = -1
-                    if la.sparsity.enabled && batch <= min(la.sparsity.maxBatch, scratch.capacity) {
+                    if la.sparsity.considers(batch: batch) && batch <= scratch.capacity {
                         let nnz = rk_csr_build(batch, k, x, k, scratch.rowStart.pointer, scratch.index.pointer,
                                                scratch.values.pointer)
                         scratch.inputNonZeros = nnz
@@ -86,7 +86,7 @@ public struct DenseLayer: Equatable, Sendable {
                     // One slab per thread: the forward product is short, and more slabs cost more
                     // claims than they save (measured with `rectifier bench`).
                     let parts = scratch.inputNonZeros * n >= 1 << 17 ? la.threads : 1
-                    rk_sparse_forward_parallel(la.pool.handle, parts, batch, n, scratch.rowStart.pointer, scratch.index.pointer,
+                    rk_sparse_forward_parallel(la.pool.handle, parts, la.sparseISA, batch, n, scratch.rowStart.pointer, scratch.index.pointer,
                                                scratch.values.pointer, w, n, output, n)
                 } else {
                     la.gemm(m: batch, n: n, k: k, a: x, lda: k, b: w, ldb: n, beta: 0, c: output, ldc: n)
@@ -138,9 +138,9 @@ public struct DenseLayer: Equatable, Sendable {
         case .dense(let x):
             if let rate = optimizer.fusedSGDRate, let scratch, scratch.inputNonZeros >= 0,
                inputGradient == nil || inputZerosAreInactive,
-               la.sparsity.sparseBackward(batch: batch, k: k, nonZeros: scratch.inputNonZeros) {
-                sparseBackwardAndUpdate(input: x, delta: delta, inputGradient: inputGradient, batch: batch,
-                                        rate: rate, using: la)
+               la.sparsity.sparseBackward(batch: batch, k: k, nonZeros: scratch.inputNonZeros),
+               sparseBackwardAndUpdate(input: x, delta: delta, inputGradient: inputGradient, batch: batch,
+                                       rate: rate, using: la) {
                 return
             }
             if let inputGradient {
@@ -160,18 +160,22 @@ public struct DenseLayer: Equatable, Sendable {
     }
 
     /// Plain SGD through the fused sparse kernel: only weight rows of non-zero inputs are read,
-    /// updated, and used for the input gradient. Rows are split between threads.
+    /// updated, and used for the input gradient. Rows are split between threads. Returns false,
+    /// having changed nothing, when the kernel could not run (no memory for its copy of
+    /// `delta`): the caller then takes the dense path.
     mutating func sparseBackwardAndUpdate(input: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>,
                                           inputGradient: UnsafeMutablePointer<Float>?, batch: Int, rate: Float,
-                                          using la: LinearAlgebra) {
+                                          using la: LinearAlgebra) -> Bool {
         let (k, n) = (inputSize, outputSize)
-        weights.storage.withUnsafeMutableBufferPointer { w in
+        let status = weights.storage.withUnsafeMutableBufferPointer { w in
             let parts = k * n >= 1 << 17 ? Self.partsPerThread * la.threads : 1
-            let status = rk_sparse_backward_parallel(la.pool.handle, parts, batch, n, k, input, k, delta, n,
-                                                     w.baseAddress!, n, inputGradient, k, -rate)
-            precondition(status == 0, "fused sparse backward needs a batch of at most \(RK_MAX_FUSED_BATCH)")
+            return rk_sparse_backward_parallel(la.pool.handle, parts, la.sparseISA, batch, n, k, input, k, delta, n,
+                                               w.baseAddress!, n, inputGradient, k, -rate)
         }
+        precondition(status != -1, "fused sparse backward needs a batch of at most \(RK_MAX_FUSED_BATCH)")
+        guard status == 0 else { return false }
         updateBias(delta: delta, rate: rate, batch: batch)
+        return true
     }
 
     /// Plain SGD for a sparse input given by columns: only the weight rows of its non-zero
@@ -181,7 +185,7 @@ public struct DenseLayer: Equatable, Sendable {
         let (k, n) = (inputSize, outputSize)
         weights.storage.withUnsafeMutableBufferPointer { w in
             let parts = columns.nonZeros * n >= 1 << 17 ? Self.partsPerThread * la.threads : 1
-            rk_csc_update_parallel(la.pool.handle, parts, n, k, columns.start.pointer, columns.rows.pointer,
+            rk_csc_update_parallel(la.pool.handle, parts, la.sparseISA, n, k, columns.start.pointer, columns.rows.pointer,
                                    columns.values.pointer, delta, n, w.baseAddress!, n, -rate)
         }
         updateBias(delta: delta, rate: rate, batch: batch)
@@ -200,22 +204,23 @@ public struct DenseLayer: Equatable, Sendable {
 }
 
 /// Per-layer buffers of the sparse path: the batch's non-zero inputs in CSR form, and their
-/// count (from `forward`, for `backward`).
+/// count (from `forward`, for `backward`). The CSR buffers hold a whole batch and are made on
+/// first use: a layer whose input comes sparse (or never sparse enough) does not pay for them.
 public final class SparseScratch: @unchecked Sendable {
     /// Largest batch the buffers hold.
     public let capacity: Int
+    let inputSize: Int
     let rowStart: AlignedBuffer<Int32>
-    let index: AlignedBuffer<Int32>
-    let values: FloatBuffer
+    private(set) lazy var index = AlignedBuffer<Int32>(count: capacity * inputSize)
+    private(set) lazy var values = FloatBuffer(count: capacity * inputSize)
     /// Non-zero entries of the last input seen by `forward`, or -1 when not counted.
     public internal(set) var inputNonZeros = -1
 
     /// Buffers for batches of up to `capacity` rows of `inputSize` inputs.
     public init(capacity: Int, inputSize: Int) {
         self.capacity = capacity
+        self.inputSize = inputSize
         rowStart = AlignedBuffer(count: capacity + 1)
-        index = AlignedBuffer(count: capacity * inputSize)
-        values = FloatBuffer(count: capacity * inputSize)
     }
 }
 

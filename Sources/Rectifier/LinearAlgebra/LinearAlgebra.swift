@@ -81,6 +81,10 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
         return copy
     }
 
+    /// The `RK_ISA_*` body of the sparse kernels: the built-in kernel's instruction set (the
+    /// sparse kernels have AVX2 and portable bodies; AVX-512 runs the AVX2 one).
+    var sparseISA: Int32 { Int32(instructionSet.rawValue) }
+
     /// The same backend, with (true) or without ThreadChoice for small-minibatch training.
     public func with(threadChoice: Bool) -> LinearAlgebra {
         var copy = self

@@ -12,13 +12,14 @@ public struct Workspace {
     /// Labels of the current batch.
     public let labels: UnsafeMutableBufferPointer<Int32>
     private let labelStorage: AlignedBuffer<Int32>
-    /// Per layer: buffers for the sparse kernels (small batches only, else nil).
+    /// Per layer: buffers for the sparse kernels (batches up to `sparseCapacityLimit`, else nil).
     public let sparse: [SparseScratch?]
     /// The first layer's input by columns, for the SGD update from sparse inputs.
     public let inputColumns: SparseColumns
 
-    /// Largest batch for which workspaces carry sparse-kernel buffers.
-    public static let sparseCapacityLimit = Int(RK_MAX_FUSED_BATCH)
+    /// Largest batch for which workspaces carry sparse-kernel buffers: covers the default
+    /// evaluation batch (1000), whose forward products take the sparse kernel on sparse layers.
+    public static let sparseCapacityLimit = 1024
 
     /// Buffers for `network` at batches of up to `capacity` rows.
     public init(for network: Network, capacity: Int) {
