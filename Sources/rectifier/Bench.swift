@@ -37,8 +37,14 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("Time inference on this model (model.safetensors from rectifier train).", valueName: "file"))
     var model: String?
 
+    @Option(help: ArgumentHelp("Start the timed training from this model (model.safetensors from rectifier train) instead of a fresh network: training at the sparsity of a trained network.", valueName: "file"))
+    var trainFrom: String?
+
     @Flag(help: "Skip the GEMM measurements.")
     var skipGemm = false
+
+    @Flag(help: "Skip the sparse products: one 1000-unit layer's forward and backward at batch 100 (and forward at 1000), sparse kernels against dense products, at input densities from 5% to 80%, with the crossover density of each.")
+    var skipSparseProducts = false
 
     @Flag(help: "Skip the inference measurements.")
     var skipInference = false
@@ -80,6 +86,13 @@ struct Bench: ParsableCommand {
             modelNetwork = net
             report.inferenceModel = model
             report.inferenceModelSparsity = try net.evaluate(data.test, using: la).meanSparsity
+        }
+        if let trainFrom {
+            let (net, _) = try Network.load(from: trainFrom, limit: ProcessEnvironment.current.maxFileBytes)
+            try requireFits(net, data.train, file: trainFrom)
+            bench.startingNetwork = net
+            report.trainingStart = trainFrom
+            report.trainingStartSparsity = try net.evaluate(data.test, using: la).meanSparsity
         }
         var trained: Network?
         // The perturbed data and its stored images, made once for every batch size.
@@ -128,6 +141,11 @@ struct Bench: ParsableCommand {
                 }
             }
         }
+        if !skipSparseProducts {
+            FileHandle.standardError.write(Data("timing the sparse products against the dense ones...\n".utf8))
+            report.sparseProducts = SparseProductBenchmark().run(using: la)
+            report.sparseCrossover = SparseProductBenchmark.crossovers(report.sparseProducts)
+        }
         report.peakResidentBytes = peakResidentBytes()
         print(report.render(peers: peers))
         if let json { try FileIO.writeJSON(report, to: json) }
@@ -137,8 +155,8 @@ struct Bench: ParsableCommand {
 extension Bench {
     /// `--sentiment`: the text network's three input forms, one after the other.
     func runSentiment(_ la: LinearAlgebra, peers: [PeerFigures]) throws {
-        guard dataDir == nil, model == nil, perturbationLevel == nil else {
-            throw ValidationError("--sentiment makes its own bag-of-words data: it takes no --data-dir, --model or --perturbation-level")
+        guard dataDir == nil, model == nil, trainFrom == nil, perturbationLevel == nil else {
+            throw ValidationError("--sentiment makes its own bag-of-words data: it takes no --data-dir, --model, --train-from or --perturbation-level")
         }
         var bench = SentimentBenchmark()
         bench.trainSeconds = seconds
@@ -162,6 +180,9 @@ struct BenchReport: Codable {
     var l1: Float
     var learningRate: Float
     var training: [ThroughputBenchmark.Training] = []
+    /// The model the timed training started from (nil: a fresh network), and its hidden sparsity on the test set.
+    var trainingStart: String?
+    var trainingStartSparsity: Double?
     /// The FMA peak per instruction set (with the GEMM measurements).
     var fmaPeak: [FMAPeak] = []
     /// The model file inference was timed on (nil: the network trained at batch 10).
@@ -170,6 +191,10 @@ struct BenchReport: Codable {
     var inferenceModelSparsity: Double?
     var inference: [ThroughputBenchmark.Inference] = []
     var gemm: [GEMMBenchmark.Result] = []
+    /// One layer's products, sparse kernels against dense, by input density.
+    var sparseProducts: [SparseProductBenchmark.Result] = []
+    /// Per product and batch, the density below which the sparse kernels were faster.
+    var sparseCrossover: [SparseProductBenchmark.Crossover] = []
     /// `--sentiment`: the text network, one entry per input form.
     var sentiment: [SentimentBenchmark.Measurement] = []
     var peakResidentBytes = 0
@@ -214,6 +239,12 @@ struct BenchReport: Codable {
             let ofPeak = g.fractionOfPeak.map { " (\(percent($0, digits: 0)) of peak)" } ?? ""
             add("sgemm \(g.shape), \(g.backend)", g.gflops, "GFLOP/s" + ofPeak, peerValue { $0.gemmGFLOPS[g.shape] })
         }
+        for p in sparseProducts {
+            rows.append(["sparse \(p.product) \(p.batch)x\(p.inputs)x\(p.outputs), \(percent(p.density, digits: 0)) non-zero",
+                         format(p.effectiveGflops, 0),
+                         "effective GFLOP/s (real \(format(p.gflops, 0)); dense \(format(p.denseGflops, 0)): \(format(p.denseMilliseconds / p.sparseMilliseconds, 2))x)"]
+                        + (peers.isEmpty ? [] : ["", ""]))
+        }
         for m in sentiment {
             add("sentiment training, batch \(m.batch), \(m.input.rawValue) input", m.samplesPerSecond, "samples/s",
                 peerValue { $0.sentimentSamplesPerSecond.values.max() })
@@ -236,8 +267,16 @@ struct BenchReport: Codable {
             return "\(shape) \(percent(b.gflops / o.gflops))"
         }
         var text = table(header, rows)
+        if let trainingStart, let s = trainingStartSparsity {
+            text += "\ntraining started from \(trainingStart) (hidden sparsity \(percent(s)) on the test set)"
+        }
         if let inferenceModel, let s = inferenceModelSparsity {
             text += "\ninference timed on \(inferenceModel) (hidden sparsity \(percent(s)) on the test set)"
+        }
+        for c in sparseCrossover {
+            let at = c.density.map { "below \(percent($0, digits: 0)) non-zero inputs" }
+                ?? (c.sparseFasterThroughout ? "at every density measured" : "at no density measured")
+            text += "\nsparse \(c.product) at batch \(c.batch) faster than dense \(at)"
         }
         text += "\npeak resident memory: \(format(Double(peakResidentBytes) / 1_048_576, 0)) MiB"
         if !builtinVsBLAS.isEmpty { text += "\nbuilt-in GEMM as a fraction of BLAS: " + builtinVsBLAS.joined(separator: ", ") }

@@ -53,4 +53,34 @@ import Testing
         #expect(measured.allSatisfy { $0.samples > 0 && $0.seconds >= 0.2 && $0.firstLayerMilliseconds > 0 && $0.batch == 10 })
         #expect(measured.allSatisfy { $0.peakResidentBytes > 0 })
     }
+
+    @Test func sparseProductsMeasureEachProductAtEachDensity() {
+        var bench = SparseProductBenchmark()
+        bench.shapes = [.init(batch: 20, inputs: 64, outputs: 48), .init(batch: 300, inputs: 40, outputs: 32)]
+        (bench.densities, bench.minSeconds, bench.repetitions) = ([0.1, 0.6], 0.001, 1)
+        let results = bench.run(using: .builtin(threads: 1))
+        // forward for both batches, backward only where the fused kernel runs (at most 256)
+        #expect(results.map { "\($0.product) \($0.batch)" }
+                == ["forward 20", "backward 20", "forward 20", "backward 20", "forward 300", "forward 300"])
+        for r in results {
+            #expect(r.density > 0 && r.density < 1 && r.denseMilliseconds > 0 && r.sparseMilliseconds > 0)
+            // the real rate counts the non-zeros only
+            #expect(abs(r.gflops - r.effectiveGflops * r.density) <= 1e-9 * r.effectiveGflops)
+        }
+        #expect(results[0].density < results[2].density)
+    }
+
+    @Test func crossoverIsInterpolatedWhereTheSparsePathStopsPaying() {
+        func row(_ product: String, _ density: Double, sparse: Double) -> SparseProductBenchmark.Result {
+            .init(product: product, batch: 100, inputs: 10, outputs: 10, density: density, denseMilliseconds: 1,
+                  sparseMilliseconds: sparse, gflops: 0, effectiveGflops: 0, denseGflops: 0)
+        }
+        // speedups 2, 1.25, 0.5 at 10%, 30%, 50%: 1 is crossed a third of the way from 30% to 50%
+        let results = [row("forward", 0.5, sparse: 2), row("forward", 0.1, sparse: 0.5), row("forward", 0.3, sparse: 0.8),
+                       row("backward", 0.1, sparse: 0.5), row("backward", 0.9, sparse: 0.9)]
+        let c = SparseProductBenchmark.crossovers(results)
+        #expect(c.map(\.product) == ["forward", "backward"])
+        #expect(abs((c[0].density ?? 0) - (0.3 + 0.2 / 3)) < 1e-12 && !c[0].sparseFasterThroughout)
+        #expect(c[1].density == nil && c[1].sparseFasterThroughout)
+    }
 }

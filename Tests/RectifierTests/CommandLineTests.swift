@@ -202,7 +202,7 @@ import Testing
     func benchTimesPerturbedTrainingBesideClean() throws {
         let dir = TestSupport.temporaryDirectory()
         let r = try Self.run(["bench", "--seconds", "0.3", "--batch-sizes", "10", "--perturbation-level", "0.7", "--skip-gemm",
-                              "--skip-inference", "--json", dir + "/bench.json"])
+                              "--skip-inference", "--skip-sparse-products", "--json", dir + "/bench.json"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("training, batch 10, perturbed at 0.70"), "\(r.stdout)")
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/bench.json"))) as! [String: Any]
@@ -224,7 +224,8 @@ import Testing
         let trained = try Self.run(["train", "--layers", "32", "--epochs", "1", "--out", dir + "/run"])
         #expect(trained.status == 0, "\(trained.stderr)")
         let model = dir + "/run/model.safetensors"
-        let r = try Self.run(["bench", "--skip-training", "--skip-gemm", "--model", model, "--json", dir + "/bench.json"])
+        let r = try Self.run(["bench", "--skip-training", "--skip-gemm", "--skip-sparse-products", "--model", model,
+                              "--json", dir + "/bench.json"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("inference timed on \(model)"), "\(r.stdout)")
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/bench.json"))) as! [String: Any]
@@ -234,13 +235,24 @@ import Testing
         let inference = try #require(report["inference"] as? [[String: Any]])
         #expect(inference.count == 4)
         #expect(inference.allSatisfy { ($0["samples_per_second"] as? Double ?? 0) > 0 })
+        // --train-from starts the timed training from the model: its weights, its sparsity
+        let resumed = try Self.run(["bench", "--train-from", model, "--batch-sizes", "10", "--seconds", "0.2", "--skip-inference",
+                                    "--skip-gemm", "--skip-sparse-products", "--json", dir + "/from.json"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("training started from \(model)"), "\(resumed.stdout)")
+        let from = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/from.json"))) as! [String: Any]
+        #expect(from["training_start"] as? String == model)
+        #expect(from["training_start_sparsity"] as? Double == sparsity)
+        #expect((from["training"] as? [[String: Any]])?.count == 1)
         // A model for other data (12 inputs) is refused, naming the file.
         var rng = RandomSource(seed: 1)
         let net = Network(Architecture(inputSize: 12, hiddenSizes: [4], classes: 10, activation: .rectifier), rng: &rng)
         try net.save(to: dir + "/small.safetensors")
-        let refused = try Self.run(["bench", "--skip-training", "--skip-gemm", "--model", dir + "/small.safetensors"])
-        #expect(refused.status != 0)
-        #expect(refused.stderr.contains(dir + "/small.safetensors") && refused.stderr.contains("expects 12 inputs"), "\(refused.stderr)")
+        for option in ["--model", "--train-from"] {
+            let refused = try Self.run(["bench", "--skip-training", "--skip-gemm", option, dir + "/small.safetensors"])
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains(dir + "/small.safetensors") && refused.stderr.contains("expects 12 inputs"), "\(refused.stderr)")
+        }
     }
 
     @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
