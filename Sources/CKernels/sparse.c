@@ -67,6 +67,7 @@ long rk_csr_transpose(long m, long k, const int *row_start, const int *index, co
 #define FORWARD_KC 256
 #define FORWARD_CHUNK 256
 #define FORWARD_MIN_REUSE 8
+#define FORWARD_PREFETCH 8 /* rows ahead, when copying a block of W */
 
 /* Y[b0..<b1, j..<j+64] = X W, example by example: eight independent accumulators hide the FMA
  * latency, and the rows of W shared by several examples are read from cache. */
@@ -96,30 +97,43 @@ static inline __attribute__((always_inline)) void forward_rows_64(
  * wait in y between row blocks. In place, the block's rows lie a whole row of W apart: a TLB
  * miss, and often an L2 miss, for every non-zero. `rows`: W's rows the chunk uses. */
 static inline __attribute__((always_inline)) void forward_blocked_64(
-    long b0, long b1, long nnz, long rows, long j, const int *row_start, const int *index,
+    long b0, long b1, long nnz, long rows, long j, long width, const int *row_start, const int *index,
     const float *values, const float *w, long ldw, float *y, long ldy, float *packed) {
     int cursor[FORWARD_CHUNK];
     for (long b = b0; b < b1; b++) cursor[b - b0] = row_start[b];
     long left = nnz;
+    float part[64] __attribute__((aligned(32))); /* a last block narrower than 64 columns, padded */
     for (int k0 = 0; ; k0 += FORWARD_KC) {
         int k1 = k0 + FORWARD_KC;
         long kc = (rows < k1 ? rows : k1) - k0;
         for (long r = 0; r < kc; r++) {
             const float *src = w + (k0 + r) * ldw + j;
             float *dst = packed + r * 64;
-            STORE(dst, LOAD(src));           STORE(dst + 8, LOAD(src + 8));
-            STORE(dst + 16, LOAD(src + 16)); STORE(dst + 24, LOAD(src + 24));
-            STORE(dst + 32, LOAD(src + 32)); STORE(dst + 40, LOAD(src + 40));
-            STORE(dst + 48, LOAD(src + 48)); STORE(dst + 56, LOAD(src + 56));
+            /* The rows lie a row of W apart: ask for the one FORWARD_PREFETCH ahead. */
+            if (r + FORWARD_PREFETCH < kc)
+                for (long c = 0; c < width; c += 16) __builtin_prefetch(src + FORWARD_PREFETCH * ldw + c);
+            if (width == 64) {
+                STORE(dst, LOAD(src));           STORE(dst + 8, LOAD(src + 8));
+                STORE(dst + 16, LOAD(src + 16)); STORE(dst + 24, LOAD(src + 24));
+                STORE(dst + 32, LOAD(src + 32)); STORE(dst + 40, LOAD(src + 40));
+                STORE(dst + 48, LOAD(src + 48)); STORE(dst + 56, LOAD(src + 56));
+            } else {
+                long c = 0;
+                for (; c < width; c++) dst[c] = src[c];
+                for (; c < 64; c++) dst[c] = 0.0f;
+            }
         }
         const float *block = packed - (long)k0 * 64;
         for (long b = b0; b < b1; b++) {
             int p = cursor[b - b0], end = row_start[b + 1], begin = p;
             float *yr = y + b * ldy + j;
+            /* Sums wait in y between row blocks (a narrow last block, through `part`). */
+            float *acc = width == 64 ? yr : part;
             v8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0};
             if (k0) {
-                a0 = LOAD(yr);      a1 = LOAD(yr + 8);  a2 = LOAD(yr + 16); a3 = LOAD(yr + 24);
-                a4 = LOAD(yr + 32); a5 = LOAD(yr + 40); a6 = LOAD(yr + 48); a7 = LOAD(yr + 56);
+                if (width < 64) memcpy(part, yr, (size_t)width * sizeof(float));
+                a0 = LOAD(acc);      a1 = LOAD(acc + 8);  a2 = LOAD(acc + 16); a3 = LOAD(acc + 24);
+                a4 = LOAD(acc + 32); a5 = LOAD(acc + 40); a6 = LOAD(acc + 48); a7 = LOAD(acc + 56);
             }
             for (; p < end && index[p] < k1; p++) {
                 const float *wr = block + (long)index[p] * 64;
@@ -132,11 +146,32 @@ static inline __attribute__((always_inline)) void forward_blocked_64(
             cursor[b - b0] = p;
             left -= p - begin;
             if (k0 == 0 || p != begin) {
-                STORE(yr, a0);      STORE(yr + 8, a1);  STORE(yr + 16, a2); STORE(yr + 24, a3);
-                STORE(yr + 32, a4); STORE(yr + 40, a5); STORE(yr + 48, a6); STORE(yr + 56, a7);
+                STORE(acc, a0);      STORE(acc + 8, a1);  STORE(acc + 16, a2); STORE(acc + 24, a3);
+                STORE(acc + 32, a4); STORE(acc + 40, a5); STORE(acc + 48, a6); STORE(acc + 56, a7);
+                if (width < 64) memcpy(yr, part, (size_t)width * sizeof(float));
             }
         }
         if (left == 0) break;
+    }
+}
+
+/* Y[b0..<b1, j..<n_end] for the last columns of a slab (fewer than 64), example by example. */
+static inline __attribute__((always_inline)) void forward_rows_tail(
+    long b0, long b1, long j, long n_end, const int *row_start, const int *index, const float *values,
+    const float *w, long ldw, float *y, long ldy) {
+    for (; j + 8 <= n_end; j += 8) {
+        for (long b = b0; b < b1; b++) {
+            v8 a = {0};
+            for (int p = row_start[b]; p < row_start[b + 1]; p++) a += values[p] * LOAD(w + (long)index[p] * ldw + j);
+            STORE(y + b * ldy + j, a);
+        }
+    }
+    for (; j < n_end; j++) {
+        for (long b = b0; b < b1; b++) {
+            float a = 0;
+            for (int p = row_start[b]; p < row_start[b + 1]; p++) a += values[p] * w[(long)index[p] * ldw + j];
+            y[b * ldy + j] = a;
+        }
     }
 }
 
@@ -181,25 +216,13 @@ static inline __attribute__((always_inline)) void forward_body(
         for (long b = b0; b < b1; b++)
             if (row_start[b + 1] > row_start[b] && index[row_start[b + 1] - 1] >= rows) rows = index[row_start[b + 1] - 1] + 1;
         /* Copying a block of W pays when the chunk reads each of its rows several times. */
-        int blocked = m >= RK_BLOCKED_BATCH && nnz >= FORWARD_MIN_REUSE * (long)rows;
-        for (long j = n_begin; j < n64; j += 64) {
-            if (blocked) forward_blocked_64(b0, b1, nnz, rows, j, row_start, index, values, w, ldw, y, ldy, packed);
-            else forward_rows_64(b0, b1, j, row_start, index, values, w, ldw, y, ldy);
-        }
-    }
-    long j = n64;
-    for (; j + 8 <= n_end; j += 8) {
-        for (long b = 0; b < m; b++) {
-            v8 a = {0};
-            for (int p = row_start[b]; p < row_start[b + 1]; p++) a += values[p] * LOAD(w + (long)index[p] * ldw + j);
-            STORE(y + b * ldy + j, a);
-        }
-    }
-    for (; j < n_end; j++) {
-        for (long b = 0; b < m; b++) {
-            float a = 0;
-            for (int p = row_start[b]; p < row_start[b + 1]; p++) a += values[p] * w[(long)index[p] * ldw + j];
-            y[b * ldy + j] = a;
+        if (m >= RK_BLOCKED_BATCH && nnz >= FORWARD_MIN_REUSE * (long)rows) {
+            for (long j = n_begin; j < n_end; j += 64)
+                forward_blocked_64(b0, b1, nnz, rows, j, n_end - j < 64 ? n_end - j : 64, row_start, index, values,
+                                   w, ldw, y, ldy, packed);
+        } else {
+            for (long j = n_begin; j < n64; j += 64) forward_rows_64(b0, b1, j, row_start, index, values, w, ldw, y, ldy);
+            forward_rows_tail(b0, b1, n64, n_end, row_start, index, values, w, ldw, y, ldy);
         }
     }
 }
@@ -282,6 +305,7 @@ static inline __attribute__((always_inline)) void backward_body(
  * products are summed by 32-column block. */
 #define BACKWARD_ROWS 16
 #define BACKWARD_SLOTS 2048
+#define BACKWARD_PREFETCH 4
 
 static inline __attribute__((always_inline)) void backward_blocked_body(
     long m, long n, long row_begin, long row_end, const float *x, long ldx,
@@ -316,6 +340,14 @@ static inline __attribute__((always_inline)) void backward_blocked_body(
         for (long j = 0; j < n32; j += 32) {
             for (long i = i0; i < i1; i++) {
                 int s0 = start[i - i0], s1 = start[i - i0 + 1];
+                /* W's rows lie a row apart: ask for the block BACKWARD_PREFETCH rows ahead
+                 * (or, near the group's end, the next column block's first rows). */
+                long ahead = i + BACKWARD_PREFETCH;
+                const float *next = ahead < i1 ? w + ahead * ldw + j : w + (ahead - (i1 - i0)) * ldw + j + 32;
+                if (ahead < i1 || (j + 64 <= n32 && ahead - (i1 - i0) < i1)) {
+                    __builtin_prefetch(next);
+                    __builtin_prefetch(next + 16);
+                }
                 if (s0 == s1) continue;
                 float *wi = w + i * ldw + j;
                 v8 w0 = LOAD(wi), w1 = LOAD(wi + 8), w2 = LOAD(wi + 16), w3 = LOAD(wi + 24);

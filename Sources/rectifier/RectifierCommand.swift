@@ -12,7 +12,8 @@ struct RectifierCommand: ParsableCommand {
             installed; RECTIFIER_GEMM=builtin or =blas forces a backend, RECTIFIER_THREADS=n sets \
             the thread count, RECTIFIER_THREAD_CHOICE=off keeps small-minibatch steps on all \
             threads, RECTIFIER_SPARSE=off disables the sparse kernels for dense inputs, \
-            RECTIFIER_MAX_FILE_BYTES=n bounds the size of any file read.
+            RECTIFIER_SPARSE_MAX_BATCH=n and RECTIFIER_SPARSE_DENSITY=f[,b] move their crossover \
+            (see README, Performance), RECTIFIER_MAX_FILE_BYTES=n bounds the size of any file read.
             """,
         version: "0.1.0",
         subcommands: [Demo.self, Train.self, Pretrain.self, Evaluate.self, Predict.self, Bench.self, DatasetsCommand.self, SweepCommand.self, Reproduce.self, ReportCommand.self],
