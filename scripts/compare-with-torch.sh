@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the PyTorch peer scripts of ../shared/bench and `rectifier bench` back to back on this
 # machine and prints the ratios (the issue's "side by side, same run").
-#   scripts/compare-with-torch.sh MNIST_DIR PEER_BENCH_DIR [L1] [SECONDS]
+#   scripts/compare-with-torch.sh MNIST_DIR PEER_BENCH_DIR [L1] [SECONDS] [MODEL]
+# With MODEL (a model.safetensors trained with the paper's recipe), also times minibatch-100
+# training started from it and batch-1000 inference on it, against the same PyTorch figures.
 # Needs a Python with torch, numpy and threadpoolctl as $PYTHON (default python3):
 #   python3 -m venv /tmp/peer && /tmp/peer/bin/pip install torch numpy threadpoolctl
 #   PYTHON=/tmp/peer/bin/python scripts/compare-with-torch.sh ../shared/data/mnist ../shared/bench
@@ -11,6 +13,7 @@ mnist=$(cd "${1:?MNIST directory}" && pwd)
 peer=$(cd "${2:?directory with torch_mlp.py and gemm_bench.py}" && pwd)
 l1=${3:-0}
 seconds=${4:-20}
+model=${5:-}
 python=${PYTHON:-python3}
 out=${OUT:-runs/compare-$(date +%Y%m%d-%H%M%S)}
 cd "$(dirname "$0")/.."
@@ -24,7 +27,13 @@ for batch in 1 10 100; do
 done
 echo "== rectifier bench: the same training and inference"
 .build/release/rectifier bench --data-dir "$mnist" --seconds "$seconds" --l1 "$l1" ${THREADS:+--threads "$THREADS"} \
-    --skip-gemm --json "$out/rectifier.json" --compare "$out/torch.jsonl" | tee "$out/table.txt"
+    --skip-gemm --skip-sparse-products --json "$out/rectifier.json" --compare "$out/torch.jsonl" | tee "$out/table.txt"
+if [ -n "$model" ]; then
+    echo "== rectifier bench: minibatch 100 from $model, and inference on it"
+    .build/release/rectifier bench --data-dir "$mnist" --seconds "$seconds" --l1 "$l1" ${THREADS:+--threads "$THREADS"} \
+        --batch-sizes 100 --train-from "$model" --model "$model" --skip-gemm --skip-sparse-products \
+        --json "$out/rectifier-model.json" --compare "$out/torch.jsonl" | tee -a "$out/table.txt"
+fi
 # GEMM last, for both sides: minutes of AVX-512 GEMM at full load can leave this shared VM
 # slower for a while, and neither side's training should run after it.
 echo "== GEMM: numpy (OpenBLAS) and torch, then ours"

@@ -110,12 +110,13 @@ static void backward_task(void *context, long part) {
 }
 
 int rk_sparse_backward_parallel(rk_pool *pool, long parts, int isa, long m, long n, long k, const float *x, long ldx,
-                                const float *dy, long lddy, float *w, long ldw, float *dx, long lddx, float alpha) {
+                                const float *dy, long lddy, float *w, long ldw, float *dx, long lddx, float alpha,
+                                float *packed) {
     if (m > RK_MAX_FUSED_BATCH) return -1;
     /* dY's blocks are packed once here, not once per slab. */
-    float *dyp = NULL;
+    float *dyp = NULL, *own = NULL;
     if (rk_sparse_backward_uses_blocks(m, n)) {
-        dyp = malloc(sizeof(float) * (size_t)m * (size_t)(n & ~31L));
+        dyp = packed ? packed : (own = malloc(sizeof(float) * (size_t)m * (size_t)(n & ~31L)));
         if (!dyp) return -2;
         rk_pack_column_blocks(m, n, dy, lddy, dyp);
     }
@@ -124,7 +125,7 @@ int rk_sparse_backward_parallel(rk_pool *pool, long parts, int isa, long m, long
         .w = w, .dx = dx, .ldx = ldx, .lddy = lddy, .ldw = ldw, .lddx = lddx, .alpha = alpha,
     };
     rk_pool_run(pool, t.parts, backward_task, &t);
-    free(dyp);
+    free(own);
     return 0;
 }
 

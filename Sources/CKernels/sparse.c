@@ -34,6 +34,36 @@ long rk_csr_build(long m, long k, const float *x, long ldx, int *row_start, int 
     return nnz;
 }
 
+static inline __attribute__((always_inline)) long count_body(long count, const float *x) {
+    long nnz = 0, i = 0;
+    typedef int v8i __attribute__((vector_size(32)));
+    v8i acc = {0};
+    const v8 zero = {0};
+    /* Lanes count their non-zeros (a true comparison is -1); summed every 2^20 blocks at most. */
+    for (; i + 8 <= count; i += 8) {
+        acc -= (v8i)(LOAD(x + i) != zero);
+        if ((i & ((8L << 20) - 8)) == ((8L << 20) - 8)) {
+            for (int l = 0; l < 8; l++) nnz += acc[l];
+            acc = (v8i){0};
+        }
+    }
+    for (int l = 0; l < 8; l++) nnz += acc[l];
+    for (; i < count; i++) nnz += x[i] != 0.0f;
+    return nnz;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma"))) static long count_avx2(long count, const float *x) { return count_body(count, x); }
+#endif
+
+long rk_count_nonzero(int isa, long count, const float *x) {
+#if defined(__x86_64__)
+    if (isa >= RK_ISA_AVX2 && rk_cpu_has_avx2_fma()) return count_avx2(count, x);
+#endif
+    (void)isa;
+    return count_body(count, x);
+}
+
 long rk_csr_transpose(long m, long k, const int *row_start, const int *index, const float *values,
                       int *col_start, int *col_rows, float *col_values) {
     long nnz = row_start[m] - row_start[0];

@@ -41,6 +41,7 @@ import Testing
             let expected = referenceGEMM(x, w)
             let csr = CSR(x)
             #expect(csr.nonZeros == x.storage.filter { $0 != 0 }.count)
+            for isa in Self.bodies { #expect(rk_count_nonzero(isa, m * k, x.storage) == csr.nonZeros) }
             #expect(Array(csr.values.prefix(csr.nonZeros)) == x.storage.filter { $0 != 0 })
             var first: [Float]?
             for isa in Self.bodies {
@@ -161,8 +162,13 @@ import Testing
                     var w = w0.storage
                     var dx = [Float](repeating: .nan, count: m * k)
                     if m <= Int(RK_MAX_FUSED_BATCH) {
-                        #expect(rk_sparse_backward_parallel(pool, parts, isa, m, n, k, x.storage, k, dy.storage, n,
-                                                            &w, n, &dx, k, -0.1) == 0)
+                        // the packed copy of dY given, or (odd parts) allocated by the call
+                        var packed = [Float](repeating: .nan, count: m * (n & ~31))
+                        let status = packed.withUnsafeMutableBufferPointer { p in
+                            rk_sparse_backward_parallel(pool, parts, isa, m, n, k, x.storage, k, dy.storage, n,
+                                                        &w, n, &dx, k, -0.1, parts % 2 == 0 ? p.baseAddress : nil)
+                        }
+                        #expect(status == 0)
                     }
                     return (y, w, dx)
                 }
@@ -174,6 +180,15 @@ import Testing
                     #expect(whole.dx.map(\.bitPattern) == split.dx.map(\.bitPattern), "dx m=\(m) parts=\(parts)")
                 }
             }
+        }
+    }
+
+    /// Negative zero is a zero (as for rk_csr_build); NaN is not; counts past one vector's tail.
+    @Test func countingNonZerosMatchesHandCount() {
+        let x: [Float] = [0, -0.0, 1, .nan, 2, 0, 0, 0, 0, 3, -1e-30]
+        for isa in Self.bodies {
+            #expect(rk_count_nonzero(isa, x.count, x) == 5)
+            #expect(rk_count_nonzero(isa, 3, x) == 1)
         }
     }
 

@@ -59,6 +59,10 @@ void rk_sgemm_dot(int isa, long m, long n, long k, float alpha, const float *a, 
  * (the branch-free loop writes a candidate for every entry). Returns the number of non-zeros. */
 long rk_csr_build(long m, long k, const float *x, long ldx, int *row_start, int *index, float *values);
 
+/* The number of non-zero entries among x[0 ..< count] (read only: a cheaper first look than
+ * rk_csr_build, which writes a candidate for every entry). isa: the RK_ISA_* body. */
+long rk_count_nonzero(int isa, long count, const float *x);
+
 /* The same m x k matrix by columns (CSC): column i's entries are at positions
  * col_start[i] ..< col_start[i+1] of col_rows (increasing row numbers) and col_values.
  * col_start holds k+1 entries; col_rows and col_values hold the non-zeros. row_start may start
@@ -145,9 +149,11 @@ void rk_sparse_forward_parallel(rk_pool *pool, long parts, int isa, long m, long
                                 const float *values, const float *w, long ldw, float *y, long ldy);
 
 /* rk_sparse_backward over slabs of W's k rows (k: W's rows, the layer's inputs), packing dY's
- * blocks once for all slabs. Returns 0, -1 when m > RK_MAX_FUSED_BATCH, -2 out of memory. */
+ * blocks once for all slabs into `packed` (m * (n & ~31) floats; NULL: allocated for the call).
+ * Returns 0, -1 when m > RK_MAX_FUSED_BATCH, -2 out of memory. */
 int rk_sparse_backward_parallel(rk_pool *pool, long parts, int isa, long m, long n, long k, const float *x, long ldx,
-                                const float *dy, long lddy, float *w, long ldw, float *dx, long lddx, float alpha);
+                                const float *dy, long lddy, float *w, long ldw, float *dx, long lddx, float alpha,
+                                float *packed);
 
 /* rk_csc_update over slabs of W's k rows. */
 void rk_csc_update_parallel(rk_pool *pool, long parts, int isa, long n, long k, const int *col_start, const int *col_rows,

@@ -95,7 +95,7 @@ public struct SparseProductBenchmark: Sendable {
         let y = FloatBuffer(count: s.batch * s.outputs), delta = FloatBuffer(count: s.batch * s.outputs)
         for j in 0..<(s.batch * s.outputs) { delta.pointer[j] = rng.nextFloat(symmetric: 1e-3) }
         let dx = FloatBuffer(count: s.batch * s.inputs)
-        let scratch = SparseScratch(capacity: s.batch, inputSize: s.inputs)
+        let scratch = SparseScratch(capacity: s.batch, inputSize: s.inputs, outputSize: s.outputs)
         let sparse = la.with(sparsity: .always), dense = la.with(sparsity: .never)
         var sgd = SGD(learningRate: 1e-6, for: Network(layers: [layer]))
 

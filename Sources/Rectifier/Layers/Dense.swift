@@ -76,10 +76,14 @@ public struct DenseLayer: Equatable, Sendable {
                 if let scratch {
                     scratch.inputNonZeros = -1
                     if la.sparsity.considers(batch: batch) && batch <= scratch.capacity {
-                        let nnz = rk_csr_build(batch, k, x, k, scratch.rowStart.pointer, scratch.index.pointer,
-                                               scratch.values.pointer)
+                        // Counting first: listing the non-zeros costs several times more, and
+                        // is wasted on a batch the dense product takes.
+                        let nnz = rk_count_nonzero(la.sparseISA, batch * k, x)
                         scratch.inputNonZeros = nnz
                         sparse = la.sparsity.sparseForward(batch: batch, k: k, nonZeros: nnz)
+                        if sparse {
+                            _ = rk_csr_build(batch, k, x, k, scratch.rowStart.pointer, scratch.index.pointer, scratch.values.pointer)
+                        }
                     }
                 }
                 if let scratch, sparse {
@@ -140,7 +144,7 @@ public struct DenseLayer: Equatable, Sendable {
                inputGradient == nil || inputZerosAreInactive,
                la.sparsity.sparseBackward(batch: batch, k: k, nonZeros: scratch.inputNonZeros),
                sparseBackwardAndUpdate(input: x, delta: delta, inputGradient: inputGradient, batch: batch,
-                                       rate: rate, using: la) {
+                                       rate: rate, using: la, scratch: scratch) {
                 return
             }
             if let inputGradient {
@@ -165,12 +169,13 @@ public struct DenseLayer: Equatable, Sendable {
     /// `delta`): the caller then takes the dense path.
     mutating func sparseBackwardAndUpdate(input: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>,
                                           inputGradient: UnsafeMutablePointer<Float>?, batch: Int, rate: Float,
-                                          using la: LinearAlgebra) -> Bool {
+                                          using la: LinearAlgebra, scratch: SparseScratch) -> Bool {
         let (k, n) = (inputSize, outputSize)
+        let packed = rk_sparse_backward_uses_blocks(batch, n) != 0 && scratch.outputSize == n ? scratch.packedDelta.pointer : nil
         let status = weights.storage.withUnsafeMutableBufferPointer { w in
             let parts = k * n >= 1 << 17 ? Self.partsPerThread * la.threads : 1
             return rk_sparse_backward_parallel(la.pool.handle, parts, la.sparseISA, batch, n, k, input, k, delta, n,
-                                               w.baseAddress!, n, inputGradient, k, -rate)
+                                               w.baseAddress!, n, inputGradient, k, -rate, packed)
         }
         precondition(status != -1, "fused sparse backward needs a batch of at most \(RK_MAX_FUSED_BATCH)")
         guard status == 0 else { return false }
@@ -210,16 +215,21 @@ public final class SparseScratch: @unchecked Sendable {
     /// Largest batch the buffers hold.
     public let capacity: Int
     let inputSize: Int
+    let outputSize: Int
     let rowStart: AlignedBuffer<Int32>
     private(set) lazy var index = AlignedBuffer<Int32>(count: capacity * inputSize)
     private(set) lazy var values = FloatBuffer(count: capacity * inputSize)
+    /// The large-batch backward's copy of ∂loss/∂z in 32-column blocks (`rk_pack_column_blocks`).
+    private(set) lazy var packedDelta = FloatBuffer(count: capacity * (outputSize & ~31))
     /// Non-zero entries of the last input seen by `forward`, or -1 when not counted.
     public internal(set) var inputNonZeros = -1
 
-    /// Buffers for batches of up to `capacity` rows of `inputSize` inputs.
-    public init(capacity: Int, inputSize: Int) {
+    /// Buffers for batches of up to `capacity` rows of `inputSize` inputs into `outputSize`
+    /// units (0: the backward allocates its copy of ∂loss/∂z for each call).
+    public init(capacity: Int, inputSize: Int, outputSize: Int = 0) {
         self.capacity = capacity
         self.inputSize = inputSize
+        self.outputSize = outputSize
         rowStart = AlignedBuffer(count: capacity + 1)
     }
 }

@@ -101,8 +101,10 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
 
     /// With the BLAS backend, products with a dimension below this run on the built-in kernel:
     /// the skinny products of small-minibatch SGD (10 x 1000 x 1000 and its transposes) are
-    /// 1.4 to 3 times faster there than in OpenBLAS (`rectifier bench`, README "Performance").
-    public static let defaultBLASMinimumDimension = 64
+    /// 1.4 to 3 times faster there than in OpenBLAS, and minibatch-100 training was 4-13% faster
+    /// with its products there too (three interleaved pairs on a 2-core Zen 3, OpenBLAS 0.3.21;
+    /// OpenBLAS stays faster at 1000 x 1000 x 1000; README "Performance").
+    public static let defaultBLASMinimumDimension = 128
 
     /// Products smaller than this many multiply-adds (and with B under a quarter of it) run on
     /// one thread: below it, a second thread costs more than it saves.

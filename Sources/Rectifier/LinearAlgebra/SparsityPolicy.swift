@@ -36,7 +36,7 @@ public struct SparsityPolicy: Sendable, Equatable, Codable {
     /// the small-batch rules on a 2-core AVX2 machine, the large-batch densities on a 2-core
     /// Zen 3 at minibatch 100 and inference batch 1000.
     public static let automatic = SparsityPolicy(enabled: true, maxBatch: 32, forwardBreakEven: 1.0, backwardDensity: 1.0,
-                                                 largeBatchForwardDensity: 0.35, largeBatchBackwardDensity: 0.5)
+                                                 largeBatchForwardDensity: 0.35, largeBatchBackwardDensity: 0.6)
     /// Always dense (the reference path).
     public static let never = SparsityPolicy(enabled: false, maxBatch: 0, forwardBreakEven: 0, backwardDensity: 0,
                                              largeBatchForwardDensity: 0, largeBatchBackwardDensity: 0)

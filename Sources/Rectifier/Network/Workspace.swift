@@ -30,7 +30,7 @@ public struct Workspace {
         labelStorage = AlignedBuffer(count: capacity)
         labels = labelStorage.buffer
         sparse = network.layers.map {
-            capacity <= Self.sparseCapacityLimit ? SparseScratch(capacity: capacity, inputSize: $0.inputSize) : nil
+            capacity <= Self.sparseCapacityLimit ? SparseScratch(capacity: capacity, inputSize: $0.inputSize, outputSize: $0.outputSize) : nil
         }
         inputColumns = SparseColumns(width: 0)
     }
