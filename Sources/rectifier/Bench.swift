@@ -11,7 +11,10 @@ struct Bench: ParsableCommand {
             time and 1000 at a time, with dense products only and with the sparse kernels; then \
             GEMM at the paper's shapes on every available backend. Uses MNIST from --data-dir, or \
             random MNIST-shaped data. --model times inference on a network you trained (with \
-            `rectifier train`) instead of the briefly trained one. --compare reads JSON lines from the PyTorch peer scripts in \
+            `rectifier train`) instead of the briefly trained one, --train-from starts the timed \
+            training from one. Then times one 1000-unit layer's products with the sparse kernels \
+            and with dense products at input densities from 5% to 80% (real and effective \
+            GFLOP/s, and the crossover density). --compare reads JSON lines from the PyTorch peer scripts in \
             ../shared/bench (torch_mlp.py, gemm_bench.py, torch_sentiment.py) and prints ratios. \
             --sentiment times the paper's text network instead.
             """)
