@@ -132,7 +132,7 @@ static inline __attribute__((always_inline)) void forward_blocked_64(
     int cursor[FORWARD_CHUNK];
     for (long b = b0; b < b1; b++) cursor[b - b0] = row_start[b];
     long left = nnz;
-    float part[64] __attribute__((aligned(32))); /* a last block narrower than 64 columns, padded */
+    float part[64] __attribute__((aligned(32))) = {0}; /* a last block narrower than 64 columns, padded */
     for (int k0 = 0; ; k0 += FORWARD_KC) {
         int k1 = k0 + FORWARD_KC;
         long kc = (rows < k1 ? rows : k1) - k0;
@@ -153,7 +153,6 @@ static inline __attribute__((always_inline)) void forward_blocked_64(
                 for (; c < 64; c++) dst[c] = 0.0f;
             }
         }
-        const float *block = packed - (long)k0 * 64;
         for (long b = b0; b < b1; b++) {
             int p = cursor[b - b0], end = row_start[b + 1], begin = p;
             float *yr = y + b * ldy + j;
@@ -166,7 +165,7 @@ static inline __attribute__((always_inline)) void forward_blocked_64(
                 a4 = LOAD(acc + 32); a5 = LOAD(acc + 40); a6 = LOAD(acc + 48); a7 = LOAD(acc + 56);
             }
             for (; p < end && index[p] < k1; p++) {
-                const float *wr = block + (long)index[p] * 64;
+                const float *wr = packed + ((long)index[p] - k0) * 64;
                 float s = values[p];
                 a0 += s * LOAD(wr);      a1 += s * LOAD(wr + 8);
                 a2 += s * LOAD(wr + 16); a3 += s * LOAD(wr + 24);
