@@ -34,6 +34,17 @@ long rk_csr_build(long m, long k, const float *x, long ldx, int *row_start, int 
     return nnz;
 }
 
+/* The body for instruction set `isa`, clamped to what the CPU runs. These kernels have no
+ * AVX-512 body: RK_ISA_AVX512 runs the AVX2 one. */
+static int use_avx2(int isa) {
+#if defined(__x86_64__)
+    return isa >= RK_ISA_AVX2 && rk_cpu_has_avx2_fma();
+#else
+    (void)isa;
+    return 0;
+#endif
+}
+
 static inline __attribute__((always_inline)) long count_body(long count, const float *x) {
     long nnz = 0, i = 0;
     typedef int v8i __attribute__((vector_size(32)));
@@ -58,9 +69,8 @@ __attribute__((target("avx2,fma"))) static long count_avx2(long count, const flo
 
 long rk_count_nonzero(int isa, long count, const float *x) {
 #if defined(__x86_64__)
-    if (isa >= RK_ISA_AVX2 && rk_cpu_has_avx2_fma()) return count_avx2(count, x);
+    if (use_avx2(isa)) return count_avx2(count, x);
 #endif
-    (void)isa;
     return count_body(count, x);
 }
 
@@ -424,6 +434,14 @@ static inline __attribute__((always_inline)) void backward_blocked_body(
     }
 }
 
+/* The blocked backward when dY comes packed, else the row-at-a-time one. */
+static inline __attribute__((always_inline)) void backward_either_body(
+    long m, long n, long rb, long re, const float *x, long ldx, const float *dy, long lddy,
+    const float *dyp, float *w, long ldw, float *dx, long lddx, float alpha) {
+    if (dyp) backward_blocked_body(m, n, rb, re, x, ldx, dy, lddy, dyp, w, ldw, dx, lddx, alpha);
+    else backward_body(m, n, rb, re, x, ldx, dy, lddy, w, ldw, dx, lddx, alpha);
+}
+
 static inline __attribute__((always_inline)) void csc_update_body(
     long n, long row_begin, long row_end, const int *col_start, const int *col_rows, const float *col_values,
     const float *dy, long lddy, float *w, long ldw, float alpha) {
@@ -452,8 +470,7 @@ static void forward_avx2(long m, long nb, long ne, const int *rs, const int *ix,
 __attribute__((target("avx2,fma")))
 static void backward_avx2(long m, long n, long rb, long re, const float *x, long ldx, const float *dy, long lddy,
                           const float *dyp, float *w, long ldw, float *dx, long lddx, float alpha) {
-    if (dyp) backward_blocked_body(m, n, rb, re, x, ldx, dy, lddy, dyp, w, ldw, dx, lddx, alpha);
-    else backward_body(m, n, rb, re, x, ldx, dy, lddy, w, ldw, dx, lddx, alpha);
+    backward_either_body(m, n, rb, re, x, ldx, dy, lddy, dyp, w, ldw, dx, lddx, alpha);
 }
 __attribute__((target("avx2,fma")))
 static void csc_update_avx2(long n, long rb, long re, const int *cs, const int *cr, const float *cv,
@@ -461,17 +478,6 @@ static void csc_update_avx2(long n, long rb, long re, const int *cs, const int *
     csc_update_body(n, rb, re, cs, cr, cv, dy, lddy, w, ldw, alpha);
 }
 #endif
-
-/* The body for instruction set `isa`, clamped to what the CPU runs. These kernels have no
- * AVX-512 body: RK_ISA_AVX512 runs the AVX2 one. */
-static int use_avx2(int isa) {
-#if defined(__x86_64__)
-    return isa >= RK_ISA_AVX2 && rk_cpu_has_avx2_fma();
-#else
-    (void)isa;
-    return 0;
-#endif
-}
 
 void rk_sparse_forward(int isa, long m, long n_begin, long n_end, const int *row_start, const int *index,
                        const float *values, const float *w, long ldw, float *y, long ldy) {
@@ -513,8 +519,7 @@ int rk_sparse_backward(int isa, long m, long n, long row_begin, long row_end, co
     if (use_avx2(isa)) backward_avx2(m, n, row_begin, row_end, x, ldx, dy, lddy, dyp, w, ldw, dx, lddx, alpha);
     else
 #endif
-    if (dyp) backward_blocked_body(m, n, row_begin, row_end, x, ldx, dy, lddy, dyp, w, ldw, dx, lddx, alpha);
-    else backward_body(m, n, row_begin, row_end, x, ldx, dy, lddy, w, ldw, dx, lddx, alpha);
+        backward_either_body(m, n, row_begin, row_end, x, ldx, dy, lddy, dyp, w, ldw, dx, lddx, alpha);
     free(own);
     return 0;
 }

@@ -81,21 +81,25 @@ struct Bench: ParsableCommand {
         bench.l1 = l1
         var report = BenchReport(backend: la.description, threads: la.threads, data: data.train.name, l1: l1,
                                  learningRate: bench.learningRate)
-        // The model first, so that a bad file fails before minutes of training.
+        // The models first, so that a bad file fails before minutes of training; a file given
+        // to both options is read and evaluated once.
+        var loaded: [String: (network: Network, sparsity: Double)] = [:]
+        func load(_ path: String) throws -> (network: Network, sparsity: Double) {
+            if let done = loaded[path] { return done }
+            let (net, _) = try Network.load(from: path, limit: ProcessEnvironment.current.maxFileBytes)
+            try requireFits(net, data.test, file: path)
+            let result = (net, try net.evaluate(data.test, using: la).meanSparsity)
+            loaded[path] = result
+            return result
+        }
         var modelNetwork: Network?
         if let model {
-            let (net, _) = try Network.load(from: model, limit: ProcessEnvironment.current.maxFileBytes)
-            try requireFits(net, data.test, file: model)
-            modelNetwork = net
+            (modelNetwork, report.inferenceModelSparsity) = try load(model)
             report.inferenceModel = model
-            report.inferenceModelSparsity = try net.evaluate(data.test, using: la).meanSparsity
         }
         if let trainFrom {
-            let (net, _) = try Network.load(from: trainFrom, limit: ProcessEnvironment.current.maxFileBytes)
-            try requireFits(net, data.train, file: trainFrom)
-            bench.startingNetwork = net
+            (bench.startingNetwork, report.trainingStartSparsity) = try load(trainFrom)
             report.trainingStart = trainFrom
-            report.trainingStartSparsity = try net.evaluate(data.test, using: la).meanSparsity
         }
         var trained: Network?
         // The perturbed data and its stored images, made once for every batch size.

@@ -100,12 +100,7 @@ public struct SparseProductBenchmark: Sendable {
         var sgd = SGD(learningRate: 1e-6, for: Network(layers: [layer]))
 
         func time(_ body: () -> Void) -> Double {
-            let clock = ContinuousClock()
-            body()
-            let once = max(clock.measure(body).seconds, 1e-7)
-            let inner = max(1, Int(minSeconds / once))
-            let times = (0..<repetitions).map { _ in clock.measure { for _ in 0..<inner { body() } }.seconds / Double(inner) }
-            return median(times)
+            median(secondsPerCall(body, minSeconds: minSeconds, repetitions: repetitions))
         }
         let forward = { (path: LinearAlgebra) in
             { layer.forward(.dense(x.pointer), batch: s.batch, into: y.pointer, using: path, scratch: scratch) }

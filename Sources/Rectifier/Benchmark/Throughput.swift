@@ -237,21 +237,24 @@ public struct GEMMBenchmark: Sendable {
             la.gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a.pointer, lda: transA ? m : k,
                     b: b.pointer, ldb: transB ? k : n, c: c.pointer, ldc: n)
         }
-        let clock = ContinuousClock()
-        product()
-        let once = clock.measure { product() }.seconds
-        let inner = max(1, Int(minSeconds / max(once, 1e-7)))
-        var rates: [Double] = []
-        for _ in 0..<repetitions {
-            let t = clock.measure { for _ in 0..<inner { product() } }.seconds
-            rates.append(2 * Double(m * k * n) * Double(inner) / t / 1e9)
-        }
+        let rates = secondsPerCall(product, minSeconds: minSeconds, repetitions: repetitions)
+            .map { 2 * Double(m * k * n) / $0 / 1e9 }
         let shape = "\(m)x\(k)x\(n)" + (transA ? " Aᵀ" : "") + (transB ? " Bᵀ" : "")
         // A built-in kernel below the CPU's best is named by its instruction set.
         let backend = la.backend == .builtin && la.instructionSet != .best
             ? "builtin \(la.instructionSet)" : la.backend.rawValue
         return Result(backend: backend, shape: shape, gflops: median(rates), repetitions: rates, fractionOfPeak: nil)
     }
+}
+
+/// Seconds per call of `body`, once per repetition: after a warm-up call, each repetition
+/// repeats it until it lasts about `minSeconds`.
+func secondsPerCall(_ body: () -> Void, minSeconds: Double, repetitions: Int) -> [Double] {
+    let clock = ContinuousClock()
+    body()
+    let once = max(clock.measure(body).seconds, 1e-7)
+    let inner = max(1, Int(minSeconds / once))
+    return (0..<repetitions).map { _ in clock.measure { for _ in 0..<inner { body() } }.seconds / Double(inner) }
 }
 
 /// Peak resident memory of this process, in bytes.
