@@ -46,6 +46,9 @@ struct ScheduleOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Decay the learning rate: epoch t (from 0) trains at rate / (1 + t/T) (default: constant, the paper's).", valueName: "T"))
     var lrDecayEpochs: Double?
 
+    @Option(help: ArgumentHelp("Drop each input value of a training batch with probability P, scaling the kept ones by 1/(1-P) (default: none, the paper's); a regulariser for bag-of-words inputs.", valueName: "P"))
+    var inputDropout: Float?
+
     @Option(help: "Maximum number of epochs.")
     var epochs: Int = TrainingConfig().epochs
 
@@ -60,6 +63,7 @@ struct ScheduleOptions: ParsableArguments {
         c.epochs = epochs
         c.patience = patience
         c.learningRateDecayEpochs = lrDecayEpochs
+        c.inputDropout = inputDropout
         return try model.apply(to: c)
     }
 }

@@ -13,7 +13,7 @@ struct PretrainOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Pre-training L1 coefficient per layer (comma-separated; default: --l1 for every layer).", valueName: "l1s"))
     var pretrainL1: String?
 
-    @Option(help: ArgumentHelp("Reconstruction: softplus-quadratic, sigmoid-cross-entropy, linear-quadratic or rectifier-quadratic (default: softplus-quadratic for rectifier/softplus units, sigmoid-cross-entropy for tanh/sigmoid).",
+    @Option(help: ArgumentHelp("Reconstruction: softplus-quadratic, sigmoid-cross-entropy, linear-quadratic or rectifier-quadratic (default: sigmoid-cross-entropy for a text input or tanh/sigmoid units, else softplus-quadratic).",
                                valueName: "strategy"))
     var reconstruction: ReconstructionStrategy?
 
@@ -69,7 +69,8 @@ struct PretrainOptions: ParsableArguments {
                 return v
             }
         }
-        c.strategy = reconstruction
+        // Text pre-training reconstructs the binary bag of words with a sigmoid and cross-entropy (the paper's text setting).
+        c.strategy = reconstruction ?? (textInput ? .sigmoidCrossEntropy : nil)
         c.scaling = codeScaling
         c.l1 = l1
         c.epochs = pretrainEpochs

@@ -46,8 +46,10 @@ struct RunConsole {
             if !quiet { console.line("data: \(name) \(train) / validation \(validation) / test \(test)") }
         case let .pretrainingStarted(c, done):
             if quiet { return }
-            console.line("pre-training \(c.hiddenSizes.count) layer(s): \(c.resolvedStrategy.rawValue), noise \(c.corruption.name), "
-                + "L1 \(c.l1), \(c.epochs) epochs per layer, learning rate "
+            let layers = c.hiddenSizes.indices
+            let noises = layers.map { c.corruption(layer: $0).name }.joined(separator: ",")
+            let l1s = layers.map { "\(c.l1(layer: $0))" }.joined(separator: ",")
+            console.line("pre-training \(c.hiddenSizes.count) layer(s): \(c.resolvedStrategy.rawValue), noise \(noises), L1 \(l1s), \(c.epochs) epochs per layer, learning rate "
                 + (c.learningRates.map { $0.map { "\($0)" }.joined(separator: ",") } ?? "auto")
                 + (done > 0 ? "; resuming after layer \(done)" : ""))
         case let .pretrainingProgress(layer, epoch, done, total, rate, cost):

@@ -343,6 +343,30 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir + "/both/pretrain-metrics.jsonl"))
     }
 
+    /// Text pre-training defaults to the paper's text reconstruction (sigmoid + cross-entropy of
+    /// the bag of words) and reports each layer's noise and L1; `--input-dropout` reaches the
+    /// recorded training configuration.
+    @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
+    func textPretrainingAndInputDropoutThroughTheCommandLine() throws {
+        let data = try TextPipelineTests.amazon()
+        let dir = TestSupport.temporaryDirectory()
+        let text = ["--dataset", "amazon-sentiment", "--data-dir", data, "--domain", "books", "--vocabulary", "60", "--layers", "8,8"]
+        let pre = try Self.run(["pretrain"] + text + ["--noise", "0.8,0.3", "--pretrain-l1", "0.0001,0.001", "--pretrain-epochs", "1",
+                                                       "--pretrain-learning-rate", "0.01", "--out", dir + "/stack"])
+        #expect(pre.status == 0, "\(pre.stderr)")
+        #expect(pre.stdout.contains("sigmoid-cross-entropy, noise salt-and-pepper:0.8,masking:0.3, L1 0.0001,0.001"), "\(pre.stdout)")
+        let explicit = try Self.run(["pretrain"] + text + ["--reconstruction", "softplus-quadratic", "--pretrain-epochs", "1",
+                                                            "--pretrain-learning-rate", "0.01"])
+        #expect(explicit.status == 0 && explicit.stdout.contains("softplus-quadratic"), "\(explicit.stdout)")
+        let dropout = try Self.run(["train"] + text + ["--epochs", "1", "--input-dropout", "0.25", "--out", dir + "/dropout"])
+        #expect(dropout.status == 0, "\(dropout.stderr)")
+        let config = try Self.json(dir + "/dropout/config.json")
+        let training = (config["specification"] as? [String: Any])?["training"] as? [String: Any]
+        #expect(training?["input_dropout"] as? Double == 0.25, "\(config)")
+        let bad = try Self.run(["train"] + text + ["--epochs", "1", "--input-dropout", "1"])
+        #expect(bad.status != 0 && bad.stderr.contains("input dropout"), "\(bad.stderr)")
+    }
+
     /// `--refit` retrains on training + validation data and saves that model too;
     /// `--on-divergence reduce-lr` backs off a learning rate that diverges and finishes.
     @Test(.enabled(if: executable != nil, "needs the rectifier executable"))

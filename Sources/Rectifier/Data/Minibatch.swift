@@ -149,6 +149,46 @@ public final class Minibatch: @unchecked Sendable {
         }
     }
 
+    /// Rewrites row `row` of the current batch in place: `body` gets the row's values (dense:
+    /// all `width`, `columns` nil; sparse: its stored entries and their columns) and, for a
+    /// sparse row, returns how many entries it keeps (moved to the front of the row). Call
+    /// `compactRows` after the rows are rewritten.
+    func rewriteRow(_ row: Int, _ body: (UnsafeMutableBufferPointer<Float>, UnsafeMutableBufferPointer<Int32>?) -> Int) {
+        precondition(row < count)
+        if let dense {
+            _ = body(UnsafeMutableBufferPointer(start: dense.pointer + row * width, count: width), nil)
+            return
+        }
+        let start = Int(rowStart.pointer[row]), n = Int(rowStart.pointer[row + 1]) - start
+        let kept = body(UnsafeMutableBufferPointer(start: values.pointer + start, count: n),
+                        UnsafeMutableBufferPointer(start: columns.pointer + start, count: n))
+        precondition(kept >= 0 && kept <= n)
+        keptEntries[row] = kept
+    }
+
+    /// Closes the gaps `rewriteRow` left in a sparse batch (each row's kept entries follow the
+    /// previous row's); nothing to do for a dense one.
+    func compactRows() {
+        guard dense == nil else { return }
+        var p = 0
+        for r in 0..<count {
+            let start = Int(rowStart.pointer[r]), kept = keptEntries[r]
+            let n = kept >= 0 ? kept : Int(rowStart.pointer[r + 1]) - start
+            // p <= start, so a forward copy never overwrites an entry before it is read.
+            for i in 0..<n {
+                columns.pointer[p + i] = columns.pointer[start + i]
+                values.pointer[p + i] = values.pointer[start + i]
+            }
+            rowStart.pointer[r] = Int32(p)
+            p += n
+        }
+        rowStart.pointer[count] = Int32(p)
+        for r in 0..<count { keptEntries[r] = -1 }
+    }
+
+    /// Entries kept per rewritten row (-1: not rewritten), until `compactRows`.
+    private lazy var keptEntries = [Int](repeating: -1, count: capacity)
+
     /// The current batch as the first layer reads it (valid until the next `gather`).
     public var input: BatchInput {
         if let dense { return .dense(UnsafePointer(dense.pointer)) }

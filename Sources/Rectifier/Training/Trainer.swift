@@ -128,6 +128,7 @@ public struct Trainer: Sendable {
         // Perturbed training data (NISTP) is gathered a batch ahead (see BatchPrefetcher).
         let prefetcher = train.perturbation == nil ? nil : BatchPrefetcher(capacity: batchSize, for: train, pool: la.pool)
         let perturbationSeed = PerturbationSeed(runSeed: config.seed)
+        let inputDropout = config.inputDropout.map { InputDropout(rate: $0, runSeed: config.seed) }
         var threadChoice = ThreadChoice(la, batch: batchSize)
         let clock = ContinuousClock()
         var lastReport = clock.now
@@ -158,6 +159,7 @@ public struct Trainer: Sendable {
                 minibatch.gather(train, rows: rows)
                 current = minibatch
             }
+            inputDropout?.apply(to: current, examples: rows, epoch: state.epoch)
             let batch = current.count
             let step = threadChoice.runOrDirect(la, waited: prefetcher?.lastWait ?? .zero) { la in
                 state.network.trainStep(current, l1: config.l1, optimizer: &state.optimizer, workspace: ws, using: la)

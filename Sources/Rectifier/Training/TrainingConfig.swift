@@ -30,6 +30,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// T of a decaying learning rate: epoch t (from 0) trains at `learningRate / (1 + t/T)`.
     /// Nil: constant, as in the paper. (Optional so that earlier specifications keep their hash.)
     public var learningRateDecayEpochs: Double?
+    /// Probability of dropping each input value of a training batch (see `InputDropout`); nil:
+    /// none, as in the paper.
+    public var inputDropout: Float?
 
     public init() {}
 
@@ -53,6 +56,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         if patience < 0 { throw UsageError("patience must be >= 0, got \(patience)") }
         if evaluationBatchSize <= 0 { throw UsageError("evaluation batch size must be positive") }
         if !(labelFraction > 0 && labelFraction <= 1) { throw UsageError("label fraction must be in (0, 1], got \(labelFraction)") }
+        if let p = inputDropout, !(p >= 0 && p < 1) { throw UsageError("input dropout must be in [0, 1), got \(p)") }
         if let t = learningRateDecayEpochs, !(t > 0 && t.isFinite) { throw UsageError("learning-rate decay epochs must be positive, got \(t)") }
     }
 }

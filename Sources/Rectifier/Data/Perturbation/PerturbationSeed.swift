@@ -13,6 +13,9 @@ public struct PerturbationSeed: Sendable, Equatable, Codable {
         key = stream.next()
     }
 
+    /// Generators mixed from `key` (other per-example noise, such as `InputDropout`, uses the same scheme).
+    init(key: UInt64) { self.key = key }
+
     /// The generator that perturbs `example` in `epoch`.
     public func generator(epoch: Int, example: Int) -> RandomSource {
         RandomSource(seed: Self.mix(Self.mix(key &+ UInt64(truncatingIfNeeded: epoch)) ^ UInt64(truncatingIfNeeded: example)))
