@@ -47,9 +47,10 @@ public struct Table2: Experiment {
             zip: [("activation", models.map { .string($0.2) }), ("l1", models.map { .double($0.2 == "tanh" ? 0 : 0.001) }),
                   ("layers", models.map { .string($0.1) }), ("noise", models.map { perLayer($0.1, "masking:0.8", "masking:0.3") }),
                   // The paper's text pre-training rates and L1 (as Sentiment), so no rate search per layer.
-                  ("pretrain-learning-rate", models.map { perLayer($0.1, "0.005", "0.0005") }),
+                  // Keys in order, as a sweep file is read back.
+                  ("pretrain", models.map { .bool($0.3) }),
                   ("pretrain-l1", models.map { perLayer($0.1, "0.0001", "0.001") }),
-                  ("pretrain", models.map { .bool($0.3) })],
+                  ("pretrain-learning-rate", models.map { perLayer($0.1, "0.005", "0.0005") })],
             random: [])
         return [ExperimentStage(name: "table2", sweep: sweep)]
     }
