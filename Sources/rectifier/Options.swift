@@ -44,6 +44,9 @@ struct DataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Text: terms in the vocabulary (default: 5000, the paper's).", valueName: "k"))
     var vocabulary: Int?
 
+    @Option(help: ArgumentHelp("Amazon: the training parts that choose the vocabulary: all four domains (default) or the domain alone.", valueName: "all|domain"))
+    var vocabularyFrom: String?
+
     @Option(help: ArgumentHelp("Text: binary (default, the paper's) or counts.", valueName: "kind"))
     var features: String?
 
@@ -79,6 +82,7 @@ struct DataOptions: ParsableArguments {
         r.task = task
         r.vocabularySize = vocabulary
         r.features = features
+        r.vocabularyFrom = vocabularyFrom
         r.testFraction = testFraction
         r.folds = folds
         r.fold = folds == nil ? fold : fold ?? 0

@@ -48,6 +48,31 @@ import Testing
         #expect(throws: UsageError.self) { try reference.load() }
     }
 
+    /// `vocabularyFrom: "domain"`: the named domain's training part alone chooses the terms (as
+    /// the scikit-learn peer's vocabulary); pre-training still reads all four domains through it.
+    @Test func amazonVocabularyFromTheDomainAlone() throws {
+        let dir = try Self.amazon()
+        var reference = DataReference(dataset: "amazon-sentiment", directory: dir)
+        reference.domain = "dvd"
+        reference.folds = 5
+        reference.fold = 2
+        reference.vocabularyFrom = "domain"
+        let data = try reference.load()
+        let terms = try #require(data.vocabulary).terms
+        #expect(terms.count == 3 + data.train.count, "good, bad, book and the ids of dvd's training reviews: \(terms.count)")
+        #expect(!terms.contains { $0.hasPrefix("books") || $0.hasPrefix("kitchen") }, "no other domain's term")
+        let unlabeled = try #require(data.unlabeled)
+        #expect(unlabeled.count == 3 * data.train.count, "pre-training still reads the other domains")
+        // Their reviews hold only good/bad and book of dvd's vocabulary: two terms each.
+        #expect(unlabeled.densified().storage.reduce(0, +) == Float(2 * unlabeled.count))
+        reference.vocabularyFrom = "mine"
+        #expect(throws: UsageError.self) { try reference.load() }
+        var csv = DataReference(dataset: "text-csv")
+        csv.dataFile = "x.csv"
+        csv.vocabularyFrom = "domain"
+        #expect(throws: UsageError.self) { try csv.validate() }
+    }
+
     /// Softmax over the ratings, prediction the expected rating: RMSE by hand.
     @Test func rmseOfTheExpectedRating() throws {
         // No hidden layer, zero weights, biases giving the logits directly.

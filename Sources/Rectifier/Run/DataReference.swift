@@ -31,6 +31,10 @@ public struct DataReference: Codable, Equatable, Sendable, CustomStringConvertib
     public var vocabularySize: Int?
     /// Text: `binary` (nil, the paper's) or `counts` features.
     public var features: String?
+    /// Amazon: whose training parts choose the vocabulary: `all` four domains (nil, so one
+    /// vocabulary serves every domain) or the `domain` alone (as the scikit-learn peer does).
+    /// Either way pre-training reads the training parts of all four.
+    public var vocabularyFrom: String?
     /// Text: a vocabulary file to use instead of building one (e.g. a trained model's).
     public var vocabularyFile: String?
     /// A single labelled file: the test fraction of the seeded, stratified split (nil: 0.2).
@@ -63,6 +67,12 @@ public struct DataReference: Codable, Equatable, Sendable, CustomStringConvertib
         }
         if let task, !["classification", "rating"].contains(task) { throw UsageError("unknown task '\(task)' (classification, rating)") }
         if let features, !["binary", "counts"].contains(features) { throw UsageError("unknown features '\(features)' (binary, counts)") }
+        if let from = vocabularyFrom {
+            guard ["all", "domain"].contains(from) else { throw UsageError("unknown vocabulary source '\(from)' (all, domain)") }
+            guard ["amazon-sentiment", "amazon-reviews"].contains(dataset.lowercased()) else {
+                throw UsageError("--vocabulary-from is for the Amazon datasets")
+            }
+        }
         if let size = vocabularySize, size <= 0 { throw UsageError("the vocabulary size must be positive, got \(size)") }
         if let f = testFraction, !(f > 0 && f < 1) { throw UsageError("the test fraction must be in (0, 1), got \(f)") }
         if let folds {

@@ -11,7 +11,9 @@ import Foundation
 /// cross-validation, or 70 / 10 / 20). The vocabulary is the `vocabularySize` (5000) terms of
 /// highest document frequency over the training parts of all four domains of the same split
 /// (never a test part), so that one vocabulary serves every domain and pre-training can use
-/// the training parts of all four (`DataSplits.unlabeled`) for one domain's network.
+/// the training parts of all four (`DataSplits.unlabeled`) for one domain's network. With
+/// `vocabularyFrom: "domain"` the vocabulary comes from the named domain's training part alone
+/// (as the scikit-learn peer's); pre-training still reads all four, through that vocabulary.
 public struct AmazonSentimentDataset: DatasetKind {
     /// Whether the files are the raw reviews (`amazon-reviews`) rather than processed_acl.
     let raw: Bool
@@ -83,9 +85,10 @@ public struct AmazonSentimentDataset: DatasetKind {
         let chosen = wanted == "all" ? Self.domains.filter { parts[$0] != nil } : [wanted]
         let split = StratifiedSplit(train: chosen.flatMap { parts[$0]!.train }, validation: chosen.flatMap { parts[$0]!.validation },
                                     test: chosen.flatMap { parts[$0]!.test })
-        let everyTraining = Self.domains.compactMap { parts[$0]?.train }.flatMap { $0 }
+        let vocabularyDomains = reference.vocabularyFrom == "domain" ? chosen : Self.domains
+        let vocabularyTraining = vocabularyDomains.compactMap { parts[$0]?.train }.flatMap { $0 }
         var splits = try corpus.splits(split, reference: reference, name: "\(name)/\(wanted)", source: source,
-                                       vocabularyDocuments: everyTraining.map { corpus.documents[$0] }, limit: limit)
+                                       vocabularyDocuments: vocabularyTraining.map { corpus.documents[$0] }, limit: limit)
         if wanted != "all", let vocabulary = splits.vocabulary {
             let others = Self.domains.filter { $0 != wanted }.compactMap { parts[$0]?.train }.flatMap { $0 }
             splits.unlabeled = .sparse(vocabulary.matrix(others.map { corpus.documents[$0] },
