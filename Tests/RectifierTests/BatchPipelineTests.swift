@@ -67,6 +67,17 @@ import Testing
         }
     }
 
+    /// The input's sparsity, counted by hand, whichever way the rows are stored.
+    @Test func zeroFractionIsTheSameDenseSparseOrBytes() {
+        let m = Matrix(rows: 2, columns: 4, storage: [0, 1, 0, 0.5, 0, 0, 0, 1])
+        let bytes = ByteMatrix(rows: 2, columns: 4, bytes: [0, 2, 0, 1, 0, 0, 0, 2], scale: 0.5)
+        for inputs in [Inputs.dense(m), .sparse(SparseMatrix(m)), .bytes(bytes)] {
+            #expect(inputs.zeroFraction == 5.0 / 8, "\(inputs)")
+        }
+        let shifted = ByteMatrix(rows: 1, columns: 2, bytes: [0, 1], scale: 1, offset: -1)  // values -1 and 0
+        #expect(Inputs.bytes(shifted).zeroFraction == 0.5)
+    }
+
     @Test func wholeDatasetPassesSeeEveryRowOnce() {
         let m = Self.sparseRows(10, 6, density: 0.4, seed: 2)
         for inputs in [Inputs.dense(m), .sparse(SparseMatrix(m))] {

@@ -150,6 +150,11 @@ import Testing
         #expect(runs.allSatisfy { Self.result($0)["test_rmse"] is Double }, "RMSE survives result.json")
         let summary = try FileIO.jsonDecoder().decode(ExperimentSummary.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/summary.json")))
         #expect(summary.tables[0].rows.allSatisfy { $0[1] != "–" }, "\(summary.tables[0].rows)")
+        // Without hidden layers the sparsity column is the bag of words' (mostly zeros); its run records it.
+        let input = summary.tables[0].rows[0][3]
+        let zeros = try #require(Double(input.prefix { $0 != "%" }), "\(input)")
+        #expect(input.hasSuffix("(input)") && zeros > 80 && zeros < 100, "\(input)")
+        #expect(runs.allSatisfy { (Self.result($0)["input_sparsity"] as? Double ?? 0) > 0.8 })
     }
 
     @Test(.enabled(if: CLI.executable != nil, "needs the rectifier executable"))

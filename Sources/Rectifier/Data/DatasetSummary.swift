@@ -24,31 +24,27 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
         classes = data.train.classes
         classNames = data.train.classNames
         splits = [data.train, data.validation, data.test].map { d in
-            var (lo, hi, zeros) = (Float.infinity, -Float.infinity, 0)
+            var (lo, hi) = (Float.infinity, -Float.infinity)
             let bytes: Int
             switch d.inputs {
             case .dense(let m):
                 for v in m.storage {
                     lo = min(lo, v); hi = max(hi, v)
-                    if v == 0 { zeros += 1 }
                 }
                 bytes = m.storage.count * 4
             case .bytes(let b):
                 var seen = [Bool](repeating: false, count: 256)
                 for v in b.bytes { seen[Int(v)] = true }
-                zeros = b.bytes.reduce(0) { $0 + (b.offset + b.scale * Float($1) == 0 ? 1 : 0) }
                 let present = seen.indices.filter { seen[$0] }.map { b.offset + b.scale * Float($0) }
                 (lo, hi) = (present.min() ?? .infinity, present.max() ?? -.infinity)
                 bytes = b.bytes.count
             case .sparse(let s):
                 for v in s.values { lo = min(lo, v); hi = max(hi, v) }
                 if s.nonZeros < s.rows * s.columns { lo = min(lo, 0); hi = max(hi, 0) }
-                zeros = s.rows * s.columns - s.values.filter { $0 != 0 }.count
                 bytes = s.nonZeros * 8 + s.rowStart.count * 8
             }
-            let total = max(1, d.count * d.featureCount)
             return Split(name: d.name, examples: d.count, classCounts: d.classCounts, minimum: lo, maximum: hi,
-                         inputBytes: bytes, zeros: Double(zeros) / Double(total))
+                         inputBytes: bytes, zeros: d.inputs.zeroFraction)
         }
     }
 }

@@ -29,6 +29,18 @@ public enum Inputs: Equatable, Sendable {
         }
     }
 
+    /// Fraction of the values that are exactly zero: the input's sparsity (Table 2 reports it
+    /// for the network without hidden layers).
+    public var zeroFraction: Double {
+        let zeros: Int
+        switch self {
+        case .dense(let m): zeros = m.storage.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+        case .sparse(let s): zeros = s.rows * s.columns - s.values.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+        case .bytes(let b): zeros = b.bytes.reduce(0) { $0 + (b.offset + b.scale * Float($1) == 0 ? 1 : 0) }
+        }
+        return Double(zeros) / Double(max(1, count * width))
+    }
+
     /// Whether the rows are stored as non-zeros only.
     public var isSparse: Bool {
         if case .sparse = self { return true }

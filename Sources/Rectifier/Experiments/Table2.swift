@@ -64,13 +64,14 @@ public struct Table2: Experiment {
         for (i, m) in Self.models(width: width).enumerated() {
             let mine = finished.filter { ($0.option("layers") ?? "") == m.1 && $0.activation == m.2 && $0.flag("pretrain") == m.3 }
             let rmse = mine.compactMap { $0.result!.testRMSE }
-            let sparsity = try? Statistics.mean(mine.map { $0.result!.meanSparsity })
+            // Without hidden layers the paper's sparsity column is the input's.
+            let sparsity = try? Statistics.mean(mine.compactMap { m.1.isEmpty ? $0.result!.inputSparsity : $0.result!.meanSparsity })
             if let bar = ExperimentFormat.errorBar(x: Double(i), rmse) {
                 values["rmse_\(i)"] = bar.y
                 bars.append(bar)
             }
             rows.append([m.0, rmse.isEmpty ? "–" : ExperimentFormat.number(try Statistics.mean(rmse)),
-                         m.4.map { ExperimentFormat.number($0) } ?? "–", m.1.isEmpty ? "–" : ExperimentFormat.percent(sparsity, digits: 1),
+                         m.4.map { ExperimentFormat.number($0) } ?? "–", sparsity == nil ? "–" : ExperimentFormat.percent(sparsity, digits: 1) + (m.1.isEmpty ? " (input)" : ""),
                          m.5.map { ExperimentFormat.percent($0, digits: 1) } ?? "–",
                          ExperimentFormat.percent(try? Statistics.mean(mine.map { 1 - $0.result!.testError }))])
         }

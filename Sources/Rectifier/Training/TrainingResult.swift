@@ -15,6 +15,8 @@ public struct TrainingResult: Codable, Equatable, Sendable {
     public var sparsityPerLayer: [Double]
     /// Mean of `sparsityPerLayer`.
     public var meanSparsity: Double
+    /// Fraction of the test inputs' values that are zero (nil in results written before it was recorded).
+    public var inputSparsity: Double?
     /// Units never active on the test set, per hidden layer.
     public var deadUnitsPerLayer: [Int]
     /// Sum of `deadUnitsPerLayer`.
@@ -70,6 +72,7 @@ public struct TrainingResult: Codable, Equatable, Sendable {
         }
         sparsityPerLayer = eval.sparsityPerLayer
         meanSparsity = eval.meanSparsity
+        inputSparsity = test.inputs.zeroFraction
         deadUnitsPerLayer = eval.deadUnitsPerLayer
         deadUnits = eval.deadUnits
         bestEpoch = state.bestEpoch
