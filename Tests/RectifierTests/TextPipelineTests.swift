@@ -20,12 +20,17 @@ import Testing
         return dir
     }
 
-    @Test func amazonDomainsShareOneVocabularyFromTrainingDocumentsOnly() throws {
-        let dir = try Self.amazon()
-        var reference = DataReference(dataset: "amazon-sentiment", directory: dir)
+    /// Fold 2 of 5 of dvd, in the files of `amazon()`.
+    static func dvdFold2() throws -> DataReference {
+        var reference = DataReference(dataset: "amazon-sentiment", directory: try amazon())
         reference.domain = "dvd"
         reference.folds = 5
         reference.fold = 2
+        return reference
+    }
+
+    @Test func amazonDomainsShareOneVocabularyFromTrainingDocumentsOnly() throws {
+        var reference = try Self.dvdFold2()
         let data = try reference.load()
         #expect(data.train.count + data.validation.count == 32 && data.test.count == 8, "one fifth of dvd's 40 tests")
         #expect(data.train.classNames == ["negative", "positive"])
@@ -51,11 +56,7 @@ import Testing
     /// `vocabularyFrom: "domain"`: the named domain's training part alone chooses the terms (as
     /// the scikit-learn peer's vocabulary); pre-training still reads all four domains through it.
     @Test func amazonVocabularyFromTheDomainAlone() throws {
-        let dir = try Self.amazon()
-        var reference = DataReference(dataset: "amazon-sentiment", directory: dir)
-        reference.domain = "dvd"
-        reference.folds = 5
-        reference.fold = 2
+        var reference = try Self.dvdFold2()
         reference.vocabularyFrom = "domain"
         let data = try reference.load()
         let terms = try #require(data.vocabulary).terms
