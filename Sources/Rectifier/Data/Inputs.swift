@@ -36,7 +36,11 @@ public enum Inputs: Equatable, Sendable {
         switch self {
         case .dense(let m): zeros = m.storage.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
         case .sparse(let s): zeros = s.rows * s.columns - s.values.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
-        case .bytes(let b): zeros = b.bytes.reduce(0) { $0 + (b.offset + b.scale * Float($1) == 0 ? 1 : 0) }
+        case .bytes(let b):
+            // Count each byte code once, then ask which codes stand for 0 (at most 256 products, not one per value).
+            var codes = [Int](repeating: 0, count: 256)
+            for v in b.bytes { codes[Int(v)] += 1 }
+            zeros = codes.indices.reduce(0) { $0 + (b.offset + b.scale * Float($1) == 0 ? codes[$1] : 0) }
         }
         return Double(zeros) / Double(max(1, count * width))
     }

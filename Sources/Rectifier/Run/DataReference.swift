@@ -69,7 +69,7 @@ public struct DataReference: Codable, Equatable, Sendable, CustomStringConvertib
         if let features, !["binary", "counts"].contains(features) { throw UsageError("unknown features '\(features)' (binary, counts)") }
         if let from = vocabularyFrom {
             guard ["all", "domain"].contains(from) else { throw UsageError("unknown vocabulary source '\(from)' (all, domain)") }
-            guard ["amazon-sentiment", "amazon-reviews"].contains(dataset.lowercased()) else {
+            guard Datasets.named(dataset) is AmazonSentimentDataset else {
                 throw UsageError("--vocabulary-from is for the Amazon datasets")
             }
         }
