@@ -11,8 +11,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // Sweep files.
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
-        // MD5 and SHA-256 of downloaded dataset files.
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Hot numeric kernels (GEMM micro-kernels, sparse row kernels). C, because Swift cannot
@@ -24,7 +22,6 @@ let package = Package(
             name: "Rectifier",
             dependencies: [
                 "CKernels", "CZlib",
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             resources: [.copy("Resources/mnist-demo")]

@@ -50,18 +50,20 @@ enum FileVerification {
         // The strongest published checksum alone decides for the bytes: MD5 cannot overrule a
         // SHA-256 mismatch, since MD5 collisions can be made.
         if let expected = file.sha256 {
-            let actual = Checksum.sha256(bytes)
+            let actual: String
+            do { actual = try Checksum.sha256(bytes) } catch { return .rejected("\(error)") }
             if actual == expected { return .verified(.publishedSHA256) }
             found.append("SHA-256 is \(actual), published \(expected)")
         } else if let expected = file.md5 {
-            let actual = Checksum.md5(bytes)
+            let actual: String
+            do { actual = try Checksum.md5(bytes) } catch { return .rejected("\(error)") }
             if actual == expected { return .verified(.publishedMD5) }
             found.append("MD5 is \(actual), published \(expected)")
         }
         if let expected = file.contentSHA256 {
             if Gzip.isCompressed(bytes) {
                 do {
-                    let actual = Checksum.sha256(try Gzip.decompress(bytes, path: path, limit: limit))
+                    let actual = try Checksum.sha256(try Gzip.decompress(bytes, path: path, limit: limit))
                     if actual == expected { return .verified(.contentSHA256) }
                     found.append("decompressed content SHA-256 is \(actual), recorded \(expected)")
                 } catch {
