@@ -71,7 +71,7 @@ struct Bench: ParsableCommand {
         let peers = try compare.map(PeerFigures.read)
         let la = try compute.linearAlgebra()
         if sentiment { return try runSentiment(la, peers: peers) }
-        let data = try dataDir.map { try MNIST.load(directory: $0, limit: ProcessEnvironment.current.maxFileBytes) } ?? SyntheticData.mnistShaped()
+        let data = try dataDir.map { try MNISTDataset.load(directory: $0, limit: ProcessEnvironment.current.maxFileBytes) } ?? SyntheticData.mnistShaped()
         if let too = batches.first(where: { $0 > data.train.count }) {
             throw ValidationError("--batch-sizes: \(too) is larger than the \(data.train.count) training examples")
         }

@@ -43,7 +43,7 @@ struct Demo: ParsableCommand {
             var config = TrainingConfig()
             config.activation = activation
             config.hiddenSizes = hidden
-            config.l1 = activation == .rectifier ? 0.001 : 0
+            config.l1 = activation.hasExactZeros ? 0.001 : 0
             config.epochs = epochs
             config.learningRate = learningRate
             config.patience = 0

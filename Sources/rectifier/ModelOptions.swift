@@ -40,7 +40,10 @@ struct ScheduleOptions: ParsableArguments {
     @Option(help: "Constant SGD learning rate.")
     var learningRate: Float = TrainingConfig().learningRate
 
-    @Option(help: "SGD momentum (0 is plain SGD, as in the paper).")
+    @Option(help: ArgumentHelp("Update rule: \(Optimizers.names) (default: sgd, the paper's).", valueName: "name"))
+    var optimizer: String?
+
+    @Option(help: "Momentum (0 is plain SGD, as in the paper).")
     var momentum: Float = 0
 
     @Option(help: ArgumentHelp("Decay the learning rate: epoch t (from 0) trains at rate / (1 + t/T) (default: constant, the paper's).", valueName: "T"))
@@ -60,6 +63,8 @@ struct ScheduleOptions: ParsableArguments {
         var c = TrainingConfig()
         c.learningRate = learningRate
         c.momentum = momentum
+        // The default rule is recorded as nil, so that naming it keeps a specification's hash.
+        c.optimizer = optimizer.map { $0.lowercased() }.flatMap { $0 == SGD.name ? nil : $0 }
         c.epochs = epochs
         c.patience = patience
         c.learningRateDecayEpochs = lrDecayEpochs

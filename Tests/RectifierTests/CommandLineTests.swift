@@ -395,7 +395,7 @@ import Testing
         let dir = TestSupport.temporaryDirectory()
         #expect(try Self.run(["train"] + Self.small + ["--out", dir + "/run"]).status == 0)
         let model = dir + "/run/model.safetensors"
-        let test = try MNIST.loadEmbeddedSubset().test.slice(0..<5)
+        let test = try MNISTDataset.loadShippedSubset().test.slice(0..<5)
         let pixels = test.inputs.densified().storage.map { UInt8(($0 * 255).rounded()) }
         try Data(IDXArray(shape: [5, 28, 28], bytes: pixels).encoded()).write(to: URL(fileURLWithPath: dir + "/five.idx"))
         let r = try Self.run(["predict", model, dir + "/five.idx", "--backend", "builtin"])

@@ -234,7 +234,7 @@ import Testing
         try TestHTTPServer.with { server in
             // The shipped subset's files under MNIST's names: the right format, the wrong content.
             for name in ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
-                FormatTestSupport.write(try FileIO.read(MNIST.embeddedSubsetDirectory + "/" + name), name, in: server.root)
+                FormatTestSupport.write(try FileIO.read(MNISTDataset.shippedSubsetDirectory + "/" + name), name, in: server.root)
             }
             let dir = TestSupport.temporaryDirectory() + "/mnist"
             let r = try CommandLineTests.run(["datasets", "download", "mnist", "--dir", dir, "--mirror", "http://127.0.0.1:\(server.port)/"])

@@ -80,7 +80,7 @@ import Testing
         return compared
     }
 
-    static let activations: [Activation] = [.rectifier, .softplus, .rescaledSoftplus(3), .tanh, .sigmoid, .linear]
+    static let activations = Activation.allKinds
 
     @Test(arguments: activations)
     func plainNLL(_ activation: Activation) {

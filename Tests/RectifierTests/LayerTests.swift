@@ -41,8 +41,27 @@ import Testing
         #expect(Activation.rectifier.derivative(output: 2) == 1)
     }
 
+    /// What each activation declares about itself holds for its function: the range of its
+    /// outputs, whether they are bounded, whether inactive units are exact zeros with zero
+    /// derivative.
+    @Test(arguments: Activation.allKinds)
+    func declaredPropertiesHold(a: Activation) {
+        let xs = stride(from: Float(-30), through: 30, by: 0.37).map { $0 } + [-1e4, 1e4]
+        let ys = xs.map { a($0) }
+        switch a.outputRange {
+        case .nonNegative: #expect(ys.allSatisfy { $0 >= 0 })
+        case .unitInterval: #expect(ys.allSatisfy { $0 >= 0 && $0 <= 1 })
+        case .symmetricUnitInterval: #expect(ys.allSatisfy { $0 >= -1 && $0 <= 1 } && ys.contains { $0 < 0 })
+        case .real: #expect(ys.contains { $0 < -100 } && ys.contains { $0 > 100 })
+        }
+        #expect(a.isBounded == (ys.map(abs).max()! <= 1), "\(a.name)")
+        let inactive = xs.filter { $0 < 0 }
+        let exactZeros = inactive.allSatisfy { a($0) == 0 && a.derivative(output: a($0)) == 0 }
+        #expect(a.hasExactZeros == exactZeros, "\(a.name)")
+    }
+
     @Test func activationNamesRoundTrip() {
-        for a in [Activation.rectifier, .softplus, .tanh, .sigmoid, .linear, .rescaledSoftplus(2.5)] {
+        for a in Activation.allKinds + [.rescaledSoftplus(2.5)] {
             #expect(Activation(name: a.name) == a)
         }
         #expect(Activation(name: "relu") == .rectifier)

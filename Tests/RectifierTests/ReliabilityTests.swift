@@ -9,8 +9,9 @@ import Testing
         return DataSplits(train: d.train.slice(0..<600), validation: d.validation.slice(0..<200), test: d.test.slice(0..<200))
     }()
 
-    static func config(momentum: Float = 0) -> TrainingConfig {
+    static func config(momentum: Float = 0, optimizer: String? = nil) -> TrainingConfig {
         var c = TrainingConfig()
+        c.optimizer = optimizer
         c.hiddenSizes = [40, 30]
         c.epochs = 3
         c.learningRate = 0.05
@@ -25,9 +26,12 @@ import Testing
         history.map { var m = $0; m.trainSeconds = 0; m.samplesPerSecond = 0; m.evaluationSeconds = 0; return m }
     }
 
-    @Test(arguments: [Float(0), 0.9])
-    func checkpointRoundTrip(momentum: Float) throws {
-        let trainer = Trainer(config: Self.config(momentum: momentum), linearAlgebra: .builtin(threads: 1))
+    /// Every optimizer setting: plain SGD, momentum, Nesterov momentum.
+    static let optimizers: [(String?, Float)] = [(nil, 0), (nil, 0.9), (Nesterov.name, 0.9)]
+
+    @Test(arguments: optimizers)
+    func checkpointRoundTrip(optimizer: String?, momentum: Float) throws {
+        let trainer = Trainer(config: Self.config(momentum: momentum, optimizer: optimizer), linearAlgebra: .builtin(threads: 1))
         var state = trainer.initialState(for: Self.data)
         var steps = 0
         trainer.run(&state, data: Self.data, shouldStop: { steps += 1; return steps > 75 })  // mid-epoch 2
@@ -44,9 +48,9 @@ import Testing
     }
 
     /// Stop mid-epoch, save, load, continue: the same network and history as one uninterrupted run.
-    @Test(arguments: [Float(0), 0.9])
-    func resumedRunMatchesUninterruptedRun(momentum: Float) throws {
-        let trainer = Trainer(config: Self.config(momentum: momentum), linearAlgebra: .builtin(threads: 2))
+    @Test(arguments: optimizers)
+    func resumedRunMatchesUninterruptedRun(optimizer: String?, momentum: Float) throws {
+        let trainer = Trainer(config: Self.config(momentum: momentum, optimizer: optimizer), linearAlgebra: .builtin(threads: 2))
         var straight = trainer.initialState(for: Self.data)
         #expect(trainer.run(&straight, data: Self.data) == .finished)
 

@@ -4,7 +4,7 @@ import Testing
 
 /// End-to-end training on the MNIST subset shipped with the package.
 @Suite(.serialized) struct TrainingTests {
-    static let data = try! MNIST.loadEmbeddedSubset()
+    static let data = try! MNISTDataset.loadShippedSubset()
 
     static func config(_ activation: Activation = .rectifier, epochs: Int = 3) -> TrainingConfig {
         var c = TrainingConfig()
@@ -41,7 +41,7 @@ import Testing
         var training = TrainingConfig()                 // the paper's defaults: 1000-1000-1000 rectifier, L1 0.001
         training.hiddenSizes = [50, 50]
         training.epochs = 2
-        let spec = RunSpecification(data: DataReference(dataset: "mnist", directory: MNIST.embeddedSubsetDirectory, validation: 1_000),
+        let spec = RunSpecification(data: DataReference(dataset: "mnist", directory: MNISTDataset.shippedSubsetDirectory, validation: 1_000),
                                     training: training)
         let run = Run(spec, directory: directory, options: RunOptions(linearAlgebra: .automatic))
         var epochs: [Int] = []

@@ -56,10 +56,10 @@ public struct Checkpoint: Sendable, Equatable {
         var file = SafeTensors(metadata: ["format": "rectifier-checkpoint"])
         encodeLayers(state.network.layers, into: &file, prefix: "network.")
         encodeLayers(state.best.layers, into: &file, prefix: "best.")
-        Self.encodeVelocities(state.optimizer, into: &file, prefix: "")
+        Self.encodeOptimizer(state.optimizer, into: &file, prefix: "")
         if let start = state.epochStart {  // mid-epoch: where reduce-lr would go back to
             encodeLayers(start.network.layers, into: &file, prefix: "epoch_start.")
-            Self.encodeVelocities(start.optimizer, into: &file, prefix: "epoch_start.")
+            Self.encodeOptimizer(start.optimizer, into: &file, prefix: "epoch_start.")
         }
         let record = Record(
             config: config, architecture: state.network.architecture, data: data, epoch: state.epoch, position: state.position,
@@ -141,23 +141,20 @@ public struct Checkpoint: Sendable, Equatable {
                           backend: record.backend)
     }
 
-    static func encodeVelocities(_ optimizer: SGD, into file: inout SafeTensors, prefix: String) {
-        for (i, v) in optimizer.weightVelocity.enumerated() {
-            file.tensors["\(prefix)velocity.\(i).weight"] = .init(shape: [v.rows, v.columns], values: v.storage)
-            file.tensors["\(prefix)velocity.\(i).bias"] = .init(shape: [optimizer.biasVelocity[i].count], values: optimizer.biasVelocity[i])
-        }
+    /// The optimizer's state tensors, under `prefix`.
+    static func encodeOptimizer(_ optimizer: any TrainingOptimizer, into file: inout SafeTensors, prefix: String) {
+        for (name, tensor) in optimizer.state { file.tensors[prefix + name] = tensor }
     }
 
-    static func decodeOptimizer(_ file: SafeTensors, path: String, prefix: String, network: Network, record: Record) throws -> SGD {
-        var optimizer = SGD(learningRate: record.learningRate, momentum: record.config.momentum, for: network)
-        guard record.config.momentum != 0 else { return optimizer }
-        for (i, layer) in network.layers.enumerated() {
-            guard let w = file.tensors["\(prefix)velocity.\(i).weight"], w.shape == [layer.inputSize, layer.outputSize],
-                  let b = file.tensors["\(prefix)velocity.\(i).bias"], b.shape == [layer.outputSize],
-                  w.values.allSatisfy(\.isFinite), b.values.allSatisfy(\.isFinite) else {
-                throw FileError(path, "checkpoint lacks a valid momentum velocity for layer \(i + 1)")
-            }
-            optimizer.setVelocity(layer: i, weights: w.values, bias: b.values)
+    /// The configured optimizer with the record's learning rate and the state saved under `prefix`.
+    static func decodeOptimizer(_ file: SafeTensors, path: String, prefix: String, network: Network, record: Record) throws
+        -> any TrainingOptimizer {
+        var optimizer = record.config.makeOptimizer(for: network)
+        optimizer.learningRate = record.learningRate
+        var saved: [String: SafeTensors.Tensor] = [:]
+        for (name, tensor) in file.tensors where name.hasPrefix(prefix) { saved[String(name.dropFirst(prefix.count))] = tensor }
+        do { try optimizer.restore(saved) } catch let error as UsageError {
+            throw FileError(path, "checkpoint lacks the optimizer's state: \(error.message)")
         }
         return optimizer
     }

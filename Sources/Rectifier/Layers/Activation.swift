@@ -52,8 +52,64 @@ public enum Activation: Equatable, Hashable, Sendable {
         }
     }
 
+    /// One activation of every kind (the rescaled softplus with a = 3): what the tests check
+    /// every property and gradient of.
+    public static let allKinds: [Activation] = [.rectifier, .softplus, .rescaledSoftplus(3), .tanh, .sigmoid, .linear]
+
     /// The names `init(name:)` accepts, for help and error messages.
     public static let knownNames = ["rectifier", "softplus", "tanh", "sigmoid", "linear", "rescaled-softplus:A"]
+
+    /// The values a unit can output (before the sign trick flips some units).
+    public enum OutputRange: Sendable {
+        /// [0, ∞): rectifier, softplus.
+        case nonNegative
+        /// (0, 1): sigmoid.
+        case unitInterval
+        /// (-1, 1): tanh.
+        case symmetricUnitInterval
+        /// Any real number: linear.
+        case real
+    }
+
+    /// The values this unit outputs. Decides how its codes become reconstruction targets in
+    /// [0, 1] (`TargetMap`), and whether they must be scaled down first.
+    public var outputRange: OutputRange {
+        switch self {
+        case .rectifier, .softplus, .rescaledSoftplus: .nonNegative
+        case .sigmoid: .unitInterval
+        case .tanh: .symmetricUnitInterval
+        case .linear: .real
+        }
+    }
+
+    /// Whether the outputs are bounded: unbounded units can grow until the loss is not finite,
+    /// which an L1 penalty on the activations holds back (`Divergence.likelyCause`).
+    public var isBounded: Bool {
+        switch outputRange {
+        case .unitInterval, .symmetricUnitInterval: true
+        case .nonNegative, .real: false
+        }
+    }
+
+    /// Whether an inactive unit outputs exactly zero and has zero derivative there. Then a zero
+    /// input to the layer above needs no gradient, its row of weights no update, and the
+    /// layer's zeros can be skipped by the sparse kernels; it is also what the paper's L1
+    /// penalty makes sparse.
+    public var hasExactZeros: Bool {
+        switch self {
+        case .rectifier: true
+        case .softplus, .rescaledSoftplus, .tanh, .sigmoid, .linear: false
+        }
+    }
+
+    /// The paper's reconstruction for a denoising auto-encoder with these hidden units:
+    /// sigmoid + cross-entropy for bounded units, softplus + quadratic for the others.
+    public var defaultReconstruction: ReconstructionStrategy {
+        switch self {
+        case .tanh, .sigmoid: .sigmoidCrossEntropy
+        case .rectifier, .softplus, .rescaledSoftplus, .linear: .softplusQuadratic
+        }
+    }
 
     /// f(x), overflow-safe for every finite and infinite input.
     @inlinable

@@ -113,11 +113,12 @@ public struct DenseLayer: Equatable, Sendable {
     /// When `inputGradient` is given it receives ∂loss/∂input, computed with the weights as they
     /// were before the update (a sparse input is the network's input, which needs none).
     /// `inputZerosAreInactive` says that the layer below has zero derivative wherever its
-    /// output is zero (a rectifier), so ∂loss/∂input is only needed at non-zero inputs;
-    /// together with plain SGD and a `scratch` from `forward`, that lets the fused sparse
-    /// kernel compute the input gradient and the update in one pass over the weight rows of
-    /// the non-zero inputs. A sparse input with plain SGD updates only the weight rows of its
-    /// non-zeros (`columns` holds its column form).
+    /// output is zero (`Activation.hasExactZeros`), so ∂loss/∂input is only needed at non-zero
+    /// inputs. When the optimizer's update is a plain multiple of the gradient
+    /// (`Optimizer.gradientScale`), a `scratch` from `forward` lets the fused sparse kernel
+    /// compute the input gradient and the update in one pass over the weight rows of the
+    /// non-zero inputs, and a sparse input updates only the weight rows of its non-zeros
+    /// (`columns` holds its column form). Otherwise the optimizer gets the whole gradient.
     public mutating func backward<O: Optimizer>(
         input: BatchInput, output: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>,
         inputGradient: UnsafeMutablePointer<Float>?, batch: Int, l1: Float, layerIndex: Int,
@@ -134,17 +135,17 @@ public struct DenseLayer: Equatable, Sendable {
         switch input {
         case .sparse(let x):
             precondition(inputGradient == nil, "a sparse input is the network's input: it has no gradient")
-            if let rate = optimizer.fusedSGDRate, let columns {
+            if let scale = optimizer.gradientScale(layer: layerIndex), let columns {
                 columns.build(from: x, width: k)
-                updateRows(of: columns, delta: delta, rate: rate, batch: batch, using: la)
+                updateRows(of: columns, delta: delta, scale: scale, batch: batch, using: la)
                 return
             }
         case .dense(let x):
-            if let rate = optimizer.fusedSGDRate, let scratch, scratch.inputNonZeros >= 0,
+            if let scale = optimizer.gradientScale(layer: layerIndex), let scratch, scratch.inputNonZeros >= 0,
                inputGradient == nil || inputZerosAreInactive,
                la.sparsity.sparseBackward(batch: batch, k: k, nonZeros: scratch.inputNonZeros),
                sparseBackwardAndUpdate(input: x, delta: delta, inputGradient: inputGradient, batch: batch,
-                                       rate: rate, using: la, scratch: scratch) {
+                                       scale: scale, using: la, scratch: scratch) {
                 return
             }
             if let inputGradient {
@@ -163,48 +164,37 @@ public struct DenseLayer: Equatable, Sendable {
         return signs.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 
-    /// Plain SGD through the fused sparse kernel: only weight rows of non-zero inputs are read,
-    /// updated, and used for the input gradient. Rows are split between threads. Returns false,
-    /// having changed nothing, when the kernel could not run (no memory for its copy of
-    /// `delta`): the caller then takes the dense path.
+    /// W ← W + scale·∇W, b ← b + scale·∇b through the fused sparse kernel: only weight rows of
+    /// non-zero inputs are read, updated, and used for the input gradient. Rows are split
+    /// between threads. Returns false, having changed nothing, when the kernel could not run
+    /// (no memory for its copy of `delta`): the caller then takes the dense path.
     mutating func sparseBackwardAndUpdate(input: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>,
-                                          inputGradient: UnsafeMutablePointer<Float>?, batch: Int, rate: Float,
+                                          inputGradient: UnsafeMutablePointer<Float>?, batch: Int, scale: Float,
                                           using la: LinearAlgebra, scratch: SparseScratch) -> Bool {
         let (k, n) = (inputSize, outputSize)
         let packed = rk_sparse_backward_uses_blocks(batch, n) != 0 && scratch.outputSize == n ? scratch.packedDelta.pointer : nil
         let status = weights.storage.withUnsafeMutableBufferPointer { w in
             let parts = k * n >= 1 << 17 ? Self.partsPerThread * la.threads : 1
             return rk_sparse_backward_parallel(la.pool.handle, parts, la.sparseISA, batch, n, k, input, k, delta, n,
-                                               w.baseAddress!, n, inputGradient, k, -rate, packed)
+                                               w.baseAddress!, n, inputGradient, k, scale, packed)
         }
         precondition(status != -1, "fused sparse backward needs a batch of at most \(RK_MAX_FUSED_BATCH)")
         guard status == 0 else { return false }
-        updateBias(delta: delta, rate: rate, batch: batch)
+        bias.withUnsafeMutableBufferPointer { la.addColumnSums(of: delta, rows: batch, columns: n, scaledBy: scale, to: $0.baseAddress!) }
         return true
     }
 
-    /// Plain SGD for a sparse input given by columns: only the weight rows of its non-zero
-    /// columns are read and updated, split between threads.
-    mutating func updateRows(of columns: SparseColumns, delta: UnsafePointer<Float>, rate: Float, batch: Int,
+    /// W ← W + scale·∇W, b ← b + scale·∇b for a sparse input given by columns: only the weight
+    /// rows of its non-zero columns are read and updated, split between threads.
+    mutating func updateRows(of columns: SparseColumns, delta: UnsafePointer<Float>, scale: Float, batch: Int,
                              using la: LinearAlgebra) {
         let (k, n) = (inputSize, outputSize)
         weights.storage.withUnsafeMutableBufferPointer { w in
             let parts = columns.nonZeros * n >= 1 << 17 ? Self.partsPerThread * la.threads : 1
             rk_csc_update_parallel(la.pool.handle, parts, la.sparseISA, n, k, columns.start.pointer, columns.rows.pointer,
-                                   columns.values.pointer, delta, n, w.baseAddress!, n, -rate)
+                                   columns.values.pointer, delta, n, w.baseAddress!, n, scale)
         }
-        updateBias(delta: delta, rate: rate, batch: batch)
-    }
-
-    /// b ← b - η Σ_batch delta.
-    mutating func updateBias(delta: UnsafePointer<Float>, rate: Float, batch: Int) {
-        let n = outputSize
-        bias.withUnsafeMutableBufferPointer { b in
-            for r in 0..<batch {
-                let row = delta + r * n
-                for j in 0..<n { b[j] -= rate * row[j] }
-            }
-        }
+        bias.withUnsafeMutableBufferPointer { la.addColumnSums(of: delta, rows: batch, columns: n, scaledBy: scale, to: $0.baseAddress!) }
     }
 }
 

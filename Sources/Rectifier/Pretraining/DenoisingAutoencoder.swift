@@ -149,11 +149,13 @@ public enum TargetMap: String, Equatable, Hashable, Sendable, Codable {
     /// layer, reconstructed with `strategy`.
     public static func choose(inputActivation: Activation?, strategy: ReconstructionStrategy) -> TargetMap {
         guard let a = inputActivation else { return .identity }  // pixels in [0, 1]
-        switch (a, strategy) {
-        case (.tanh, _): return strategy.needsUnitInterval || strategy.nonNegative ? .shiftToUnit : .identity
-        case (_, .sigmoidCrossEntropy): return .clipToUnit
-        case (_, .linearQuadratic): return .identity
-        default: return .absolute
+        if a.outputRange == .symmetricUnitInterval {
+            return strategy.needsUnitInterval || strategy.nonNegative ? .shiftToUnit : .identity
+        }
+        switch strategy {
+        case .sigmoidCrossEntropy: return .clipToUnit
+        case .linearQuadratic: return .identity
+        case .softplusQuadratic, .rectifierQuadratic: return .absolute
         }
     }
 }

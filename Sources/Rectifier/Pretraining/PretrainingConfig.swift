@@ -8,8 +8,8 @@ public struct PretrainingConfig: Codable, Equatable, Sendable {
     public var signTrick = false
     /// Input corruption (the paper's images: masking noise 0.25).
     public var corruption: Corruption = .masking(0.25)
-    /// Reconstruction strategy; nil picks the paper's: softplus + quadratic for rectifier and
-    /// softplus units, sigmoid + cross-entropy for tanh and sigmoid units.
+    /// Reconstruction strategy; nil picks the paper's for the activation
+    /// (`Activation.defaultReconstruction`).
     public var strategy: ReconstructionStrategy?
     /// How codes are scaled into [0, 1] for the cross-entropy strategy.
     public var scaling: CodeScaling = .globalMax
@@ -38,7 +38,7 @@ public struct PretrainingConfig: Codable, Equatable, Sendable {
 
     /// The strategy actually used.
     public var resolvedStrategy: ReconstructionStrategy {
-        strategy ?? ((activation == .tanh || activation == .sigmoid) ? .sigmoidCrossEntropy : .softplusQuadratic)
+        strategy ?? activation.defaultReconstruction
     }
 
     /// The corruption of layer `i`'s input.

@@ -21,11 +21,21 @@ public enum ReconstructionStrategy: String, Equatable, Hashable, Sendable, Codab
     case rectifierQuadratic = "rectifier-quadratic"
 
     /// Whether reconstruction targets must lie in [0, 1].
-    public var needsUnitInterval: Bool { self == .sigmoidCrossEntropy }
+    public var needsUnitInterval: Bool {
+        switch self {
+        case .sigmoidCrossEntropy: true
+        case .softplusQuadratic, .linearQuadratic, .rectifierQuadratic: false
+        }
+    }
 
     /// Whether the reconstruction can only be non-negative (so targets are made non-negative:
     /// |x| undoes the sign trick of the layer below).
-    public var nonNegative: Bool { self != .linearQuadratic }
+    public var nonNegative: Bool {
+        switch self {
+        case .softplusQuadratic, .sigmoidCrossEntropy, .rectifierQuadratic: true
+        case .linearQuadratic: false
+        }
+    }
 
     /// The cost of one batch of decoder outputs `y` against `targets` (both `batch x width`),
     /// summed over the batch. When `gradient` is given it receives ∂(mean cost)/∂y.

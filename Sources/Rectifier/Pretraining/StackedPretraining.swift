@@ -54,7 +54,7 @@ public struct StackedPretraining: Sendable {
             let below = stack.last?.activation
             // Cross-entropy needs targets in [0, 1]: divide unbounded codes by their maximum.
             var scale = [Float](repeating: 1, count: codesTrain.width)
-            if strategy.needsUnitInterval, let below, below != .tanh, below != .sigmoid,
+            if strategy.needsUnitInterval, let below, !below.isBounded,
                case .dense(var t) = codesTrain, case .dense(var v) = codesValid {
                 scale = Self.maxima(t, perUnit: config.scaling == .unitMax)
                 Self.divideColumns(&t, by: scale)

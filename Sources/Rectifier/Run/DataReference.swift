@@ -94,7 +94,7 @@ public struct DataReference: Codable, Equatable, Sendable, CustomStringConvertib
         let kind = Datasets.named(dataset)!
         guard let dir = overrideDirectory ?? directory else {
             if kind.name == "mnist" {
-                return try MNIST.load(directory: MNIST.embeddedSubsetDirectory, validationSize: validation ?? 1_000, limit: limit)
+                return try MNISTDataset.load(directory: MNISTDataset.shippedSubsetDirectory, validationSize: validation ?? 1_000, limit: limit)
             }
             return try kind.load(self, directory: Datasets.defaultDirectory(for: kind.name), limit: limit)
         }

@@ -52,11 +52,8 @@ extension Network {
 extension Divergence {
     /// The usual suspects, given the run's settings.
     static func likelyCause(activation: Activation, l1: Float, learningRate: Float, quantity: String) -> String {
-        let unbounded = activation == .rectifier || activation == .softplus || {
-            if case .rescaledSoftplus = activation { return true } else { return false }
-        }()
         var cause = "the learning rate (\(learningRate)) is too high for this network; try half of it, or --on-divergence reduce-lr."
-        if unbounded && l1 == 0 && quantity != "parameters" {
+        if !activation.isBounded && l1 == 0 && quantity != "parameters" {
             cause += " \(activation.name) units are unbounded and no L1 penalty holds their activations (--l1 0.001 is the paper's)."
         }
         return cause

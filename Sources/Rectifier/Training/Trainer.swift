@@ -1,10 +1,10 @@
 /// The state of a training run between two steps: everything needed to continue it, and
 /// everything a checkpoint saves.
-public struct TrainingState: Sendable, Equatable {
+public struct TrainingState: Sendable {
     /// Current parameters.
     public var network: Network
     /// Optimizer, with its learning rate and velocities.
-    public var optimizer: SGD
+    public var optimizer: any TrainingOptimizer
     /// The order of the examples, and how far the current epoch has got.
     public var order: DataOrder
     /// Completed epochs.
@@ -26,10 +26,10 @@ public struct TrainingState: Sendable, Equatable {
     public var epochStart: EpochStart?
 
     /// The part of the state that changes within an epoch, as it was when the epoch began.
-    public struct EpochStart: Sendable, Equatable {
+    public struct EpochStart: Sendable {
         public var network: Network
-        public var optimizer: SGD
-        public init(network: Network, optimizer: SGD) {
+        public var optimizer: any TrainingOptimizer
+        public init(network: Network, optimizer: any TrainingOptimizer) {
             self.network = network
             self.optimizer = optimizer
         }
@@ -45,6 +45,23 @@ public struct TrainingState: Sendable, Equatable {
 
     /// Examples of the current epoch already used.
     public var position: Int { order.position }
+}
+
+extension TrainingState: Equatable {
+    /// Equal parameters, order, history and optimizers (same rule, rate and state).
+    public static func == (a: TrainingState, b: TrainingState) -> Bool {
+        a.network == b.network && sameOptimizer(a.optimizer, b.optimizer) && a.order == b.order && a.epoch == b.epoch
+            && a.running == b.running && a.best == b.best && a.bestEpoch == b.bestEpoch
+            && a.bestValidationError == b.bestValidationError && a.history == b.history
+            && a.learningRateReductions == b.learningRateReductions
+            && a.epochStart?.network == b.epochStart?.network
+            && (a.epochStart == nil) == (b.epochStart == nil)
+            && (a.epochStart.map { x in b.epochStart.map { sameOptimizer(x.optimizer, $0.optimizer) } ?? false } ?? true)
+    }
+
+    static func sameOptimizer(_ a: any TrainingOptimizer, _ b: any TrainingOptimizer) -> Bool {
+        type(of: a).name == type(of: b).name && a.learningRate == b.learningRate && a.state == b.state
+    }
 }
 
 /// Progress reports from a running `Trainer`.
@@ -98,7 +115,7 @@ public struct Trainer: Sendable {
         let root = RandomSource(seed: config.seed)
         var initRNG = root.derived("init")
         let net = network ?? Network(architecture(for: data.train), rng: &initRNG)
-        return TrainingState(network: net, optimizer: SGD(learningRate: config.learningRate, momentum: config.momentum, for: net),
+        return TrainingState(network: net, optimizer: config.makeOptimizer(for: net),
                              order: DataOrder(generator: root.derived("order")), best: net)
     }
 

@@ -11,8 +11,11 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var batchSize: Int = 10
     /// Constant learning rate.
     public var learningRate: Float = 0.01
-    /// SGD momentum (0: plain SGD, as in the paper).
+    /// Momentum μ (0: plain SGD, as in the paper).
     public var momentum: Float = 0
+    /// The update rule, by name (`Optimizers`); nil: `sgd`, the paper's. (Optional so that
+    /// earlier specifications keep their hash.)
+    public var optimizer: String?
     /// Coefficient of the L1 penalty on hidden activations.
     public var l1: Float = 0.001
     /// Most epochs to run.
@@ -36,6 +39,12 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
 
     public init() {}
 
+    /// A fresh optimizer of this configuration for `network`.
+    public func makeOptimizer(for network: Network) -> any TrainingOptimizer {
+        let type = optimizer.flatMap(Optimizers.named) ?? SGD.self
+        return type.init(learningRate: learningRate, momentum: momentum, for: network)
+    }
+
     /// The learning rate of epoch `epoch` (0-based) after `reductions` halvings by `reduce-lr`.
     public func learningRate(epoch: Int, reductions: Int) -> Float {
         let base = learningRate / Float(1 << min(reductions, 30))
@@ -51,6 +60,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         if batchSize <= 0 { throw UsageError("batch size must be positive, got \(batchSize)") }
         if !(learningRate > 0) || !learningRate.isFinite { throw UsageError("learning rate must be positive, got \(learningRate)") }
         if !(momentum >= 0 && momentum < 1) { throw UsageError("momentum must be in [0, 1), got \(momentum)") }
+        if let optimizer, Optimizers.named(optimizer) == nil {
+            throw UsageError("unknown optimizer '\(optimizer)' (known: \(Optimizers.names))")
+        }
         if !(l1 >= 0) || !l1.isFinite { throw UsageError("L1 coefficient must be >= 0, got \(l1)") }
         if epochs <= 0 { throw UsageError("epochs must be positive, got \(epochs)") }
         if patience < 0 { throw UsageError("patience must be >= 0, got \(patience)") }

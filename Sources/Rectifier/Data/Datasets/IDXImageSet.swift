@@ -80,25 +80,3 @@ public enum IDXImageSet {
         return (images, labels)
     }
 }
-
-/// MNIST (LeCun, Cortes & Burges): 28x28 grey-level digits, 10 classes.
-///
-/// The paper's split: the first 50,000 training images for training, the last 10,000 for
-/// validation, the 10,000 test images for testing. Pixels are scaled to [0, 1].
-public enum MNIST {
-    /// Loads MNIST from `directory`, keeping the last `validationSize` training images for validation.
-    public static func load(directory: String, validationSize: Int = 10_000, limit: Int = FileIO.defaultSizeLimit) throws -> DataSplits {
-        try IDXImageSet.load(directory: directory, validation: validationSize, classes: 10, name: "mnist", limit: limit)
-    }
-
-    /// The MNIST subset shipped inside the package: 5,000 training, 1,000 validation and 2,000
-    /// test images (the first 6,000 training and first 2,000 test images of MNIST).
-    public static func loadEmbeddedSubset() throws -> DataSplits {
-        try load(directory: embeddedSubsetDirectory, validationSize: 1_000)
-    }
-
-    /// Where the shipped subset lives (inside the package's resource bundle).
-    public static var embeddedSubsetDirectory: String {
-        Bundle.module.resourceURL!.appendingPathComponent("mnist-demo").path
-    }
-}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// MNIST as the paper uses it: the first 50,000 training images for training, the last 10,000
 /// for validation, the 10,000 test images for testing; pixels scaled to [0, 1]. Without a
 /// directory, the 6,000 + 2,000 image subset shipped with the package (5,000 / 1,000 / 2,000).
@@ -21,6 +23,24 @@ public struct MNISTDataset: DatasetKind {
 
     public func load(_ reference: DataReference, directory: String, limit: Int) throws -> DataSplits {
         try IDXImageSet.load(directory: directory, validation: reference.validation ?? 10_000, classes: 10, name: name, limit: limit)
+    }
+}
+
+extension MNISTDataset {
+    /// Loads MNIST from `directory`, keeping the last `validationSize` training images for validation.
+    public static func load(directory: String, validationSize: Int = 10_000, limit: Int = FileIO.defaultSizeLimit) throws -> DataSplits {
+        try IDXImageSet.load(directory: directory, validation: validationSize, classes: 10, name: "mnist", limit: limit)
+    }
+
+    /// The MNIST subset shipped inside the package: 5,000 training, 1,000 validation and 2,000
+    /// test images (the first 6,000 training and first 2,000 test images of MNIST).
+    public static func loadShippedSubset() throws -> DataSplits {
+        try load(directory: shippedSubsetDirectory, validationSize: 1_000)
+    }
+
+    /// Where the shipped subset lives (inside the package's resource bundle).
+    public static var shippedSubsetDirectory: String {
+        Bundle.module.resourceURL!.appendingPathComponent("mnist-demo").path
     }
 }
 
