@@ -18,7 +18,7 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         let limit = ProcessEnvironment.current.maxFileBytes
         let (network, metadata) = try Network.load(from: model, limit: limit)
-        var reference = data.reference
+        var reference = try data.reference()
         if metadata[Vocabulary.metadataKey] != nil && reference.vocabularyFile == nil {
             // A text model reads the data with its own vocabulary (saved beside it, or in it).
             let beside = URL(fileURLWithPath: model).deletingLastPathComponent().appendingPathComponent(Vocabulary.fileName).path
@@ -31,8 +31,8 @@ struct Evaluate: ParsableCommand {
             }
         }
         let splits = try reference.load(limit: limit)
-        if let trained = metadata["dataset"], trained != data.reference.dataset {
-            Console().error("note: \(model) was trained on \(trained); evaluating it on \(data.reference.dataset)")
+        if let trained = metadata["dataset"], trained != reference.dataset {
+            Console().error("note: \(model) was trained on \(trained); evaluating it on \(reference.dataset)")
         }
         try requireFits(network, splits.test, file: model)
         let la = try compute.linearAlgebra()

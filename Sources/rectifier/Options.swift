@@ -7,93 +7,78 @@ extension Activation: ExpressibleByArgument {
     public static var allValueStrings: [String] { knownNames }
 }
 
-/// Where the data comes from.
+/// Where the data comes from. The dataset reads the options it knows (`DatasetKind.options`);
+/// the library refuses any other, naming it.
 struct DataOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Dataset: \(Datasets.names) (see `rectifier datasets list`).", valueName: "name"))
-    var dataset: String = "mnist"
+    @Option(help: ArgumentHelp("Dataset: \(Datasets.names) (see `rectifier datasets list`; default: mnist, or the one --data-file's extension names).",
+                               valueName: "name"))
+    var dataset: String?
 
-    @Option(help: ArgumentHelp("Directory with the dataset's files (default: the MNIST subset shipped with the package for mnist, data/NAME for the others).",
-                               valueName: "dir"))
+    @Option(help: ArgumentHelp("Directory with the dataset's files (default: data/NAME).", valueName: "dir"))
     var dataDir: String?
 
-    @Option(help: ArgumentHelp("Validation examples, taken from the end of the training file (default: the dataset's split).",
-                               valueName: "n"))
-    var validation: Int?
+    @Option(help: ArgumentHelp(DataOption.dataFile.help, valueName: "file")) var dataFile: String?
+    @Option(help: ArgumentHelp(DataOption.validation.help, valueName: "n")) var validation: Int?
+    @Option(help: ArgumentHelp(DataOption.perturbationLevel.help, valueName: "level")) var perturbationLevel: Double?
+    @Flag(help: ArgumentHelp(DataOption.perturbTest.help)) var perturbTest = false
+    @Option(help: ArgumentHelp(DataOption.domain.help, valueName: "domain")) var domain: String?
+    @Option(help: ArgumentHelp(DataOption.textColumn.help, valueName: "name")) var textColumn: String?
+    @Option(help: ArgumentHelp(DataOption.labelColumn.help, valueName: "name")) var labelColumn: String?
+    @Option(help: ArgumentHelp(DataOption.task.help, valueName: "task")) var task: String?
+    @Option(help: ArgumentHelp(DataOption.vocabulary.help, valueName: "k")) var vocabulary: Int?
+    @Option(help: ArgumentHelp(DataOption.vocabularyFrom.help, valueName: "all|domain")) var vocabularyFrom: String?
+    @Option(help: ArgumentHelp(DataOption.features.help, valueName: "kind")) var features: String?
+    @Option(help: ArgumentHelp(DataOption.testFraction.help, valueName: "f")) var testFraction: Double?
+    @Option(help: ArgumentHelp(DataOption.folds.help, valueName: "k")) var folds: Int?
+    @Option(help: ArgumentHelp(DataOption.fold.help, valueName: "n")) var fold: Int?
+    @Option(help: ArgumentHelp(DataOption.splitSeed.help, valueName: "seed")) var splitSeed: UInt64?
+    @Flag(help: ArgumentHelp(DataOption.skipBadLines.help)) var skipBadLines = false
 
-    @Option(help: ArgumentHelp("nistp: the level of the perturbations in [0, 1] (default: 0.7, the paper's).", valueName: "level"))
-    var perturbationLevel: Float?
+    /// The dataset options given, by name, as text.
+    var arguments: [String: String] {
+        var given: [String: String?] = [
+            DataOption.dataFile.name: dataFile, DataOption.validation.name: validation.map(String.init),
+            DataOption.perturbationLevel.name: perturbationLevel.map { String($0) },
+            DataOption.perturbTest.name: perturbTest ? "true" : nil, DataOption.domain.name: domain,
+            DataOption.textColumn.name: textColumn, DataOption.labelColumn.name: labelColumn, DataOption.task.name: task,
+            DataOption.vocabulary.name: vocabulary.map(String.init), DataOption.vocabularyFrom.name: vocabularyFrom,
+            DataOption.features.name: features, DataOption.testFraction.name: testFraction.map { String($0) },
+            DataOption.folds.name: folds.map(String.init), DataOption.splitSeed.name: splitSeed.map { String($0) },
+            DataOption.skipBadLines.name: skipBadLines ? "true" : nil,
+        ]
+        // --folds K alone runs every fold; the reference names fold 0 until cross-validation sets each.
+        given[DataOption.fold.name] = fold.map(String.init) ?? (folds == nil ? nil : "0")
+        return given.compactMapValues { $0 }
+    }
 
-    @Flag(help: "nistp: perturb the validation and test images too (once, with a fixed seed).")
-    var perturbTest = false
-
-    @Option(help: ArgumentHelp("Amazon: books, dvd, electronics, kitchen or all.", valueName: "domain"))
-    var domain: String?
-
-    @Option(help: ArgumentHelp("text-csv, svmlight: the data file.", valueName: "file"))
-    var dataFile: String?
-
-    @Option(help: ArgumentHelp("text-csv: the column holding the text (default: text).", valueName: "name"))
-    var textColumn: String?
-
-    @Option(help: ArgumentHelp("text-csv: the column holding the label (default: label).", valueName: "name"))
-    var labelColumn: String?
-
-    @Option(help: ArgumentHelp("Text: classification, or rating (numeric labels: softmax over the ratings, expected rating, RMSE).", valueName: "task"))
-    var task: String?
-
-    @Option(help: ArgumentHelp("Text: terms in the vocabulary (default: 5000, the paper's).", valueName: "k"))
-    var vocabulary: Int?
-
-    @Option(help: ArgumentHelp("Amazon: the training parts that choose the vocabulary: all four domains (default) or the domain alone.", valueName: "all|domain"))
-    var vocabularyFrom: String?
-
-    @Option(help: ArgumentHelp("Text: binary (default, the paper's) or counts.", valueName: "kind"))
-    var features: String?
-
-    @Option(help: ArgumentHelp("A single labelled file: the seeded, stratified test fraction (default 0.2).", valueName: "f"))
-    var testFraction: Double?
-
-    @Option(help: ArgumentHelp("Stratified K-fold cross-validation: one run per fold in RUN_DIR/fold-N, means in RUN_DIR/result.json.", valueName: "k"))
-    var folds: Int?
-
-    @Option(help: ArgumentHelp("With --folds K: run only fold N (0-based) as one run, as a sweep over folds does.", valueName: "n"))
-    var fold: Int?
-
-    @Option(help: ArgumentHelp("Seed of the split and the folds (default 0).", valueName: "seed"))
-    var splitSeed: UInt64?
-
-    @Flag(help: "Skip malformed lines of text files (counting them) instead of refusing the file.")
-    var skipBadLines = false
+    /// Whether any data option was given (else `train` reads the shipped MNIST subset, and says so).
+    var anyGiven: Bool { dataset != nil || dataDir != nil || !arguments.isEmpty }
 
     func validate() throws {
         if fold != nil && folds == nil { throw ValidationError("--fold needs --folds K") }
-        do { try reference.validate() } catch let e as UsageError { throw ValidationError(e.message) }
+        do { try reference().validate() } catch let e as UsageError { throw ValidationError(e.message) }
     }
 
-    /// The data these options name.
-    var reference: DataReference {
-        var r = DataReference(dataset: dataset.lowercased(), directory: dataDir, validation: validation)
-        r.perturbationLevel = perturbationLevel
-        r.perturbTest = perturbTest ? true : nil
-        r.domain = domain
-        r.dataFile = dataFile
-        r.textColumn = textColumn
-        r.labelColumn = labelColumn
-        r.task = task
-        r.vocabularySize = vocabulary
-        r.features = features
-        r.vocabularyFrom = vocabularyFrom
-        r.testFraction = testFraction
-        r.folds = folds
-        r.fold = folds == nil ? fold : fold ?? 0
-        r.splitSeed = splitSeed
-        r.skipBadLines = skipBadLines ? true : nil
-        return r
+    /// The data these options name: the dataset given, or the one the data file's extension
+    /// names, or MNIST; in the directory given, or (once any data option is given) in
+    /// `data/NAME`, or, with no data option at all, the dataset's shipped subset.
+    func reference() throws -> DataReference {
+        let name: String
+        if let dataset {
+            name = dataset.lowercased()
+        } else if let dataFile {
+            name = try Datasets.forFile(dataFile, given: Set(arguments.keys)).name
+        } else {
+            name = Datasets.all[0].name
+        }
+        let kind = try DataReference(dataset: name).kind
+        let directory = dataDir ?? (anyGiven && kind.shippedSubset != nil ? Datasets.defaultDirectory(for: name) : nil)
+        return try DataReference(dataset: name, directory: directory, arguments: arguments)
     }
 
     /// Loads and splits the data.
     func load() throws -> DataSplits {
-        try reference.load(limit: ProcessEnvironment.current.maxFileBytes)
+        try reference().load(limit: ProcessEnvironment.current.maxFileBytes)
     }
 }
 

@@ -34,8 +34,8 @@ struct Pretrain: ParsableCommand {
     func specification() throws -> RunSpecification {
         let m = try model.apply(to: TrainingConfig())
         let config = try pretrain.config(hiddenSizes: m.hiddenSizes, activation: m.activation, signTrick: m.signTrick, l1: m.l1,
-                                         batchSize: m.batchSize, seed: m.seed, textInput: data.reference.isText)
-        return RunSpecification(data: data.reference, pretraining: config, training: nil)
+                                         batchSize: m.batchSize, seed: m.seed, textInput: try data.reference().kind.inputKind == .text)
+        return RunSpecification(data: try data.reference(), pretraining: config, training: nil)
     }
 
     func run() throws {

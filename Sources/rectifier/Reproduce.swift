@@ -63,14 +63,14 @@ struct Reproduce: ParsableCommand {
 
     /// The settings these options give, with the data directory made absolute.
     func settings() throws -> ExperimentSettings {
-        let name = (dataset ?? Experiments.defaultDataset(experiment, budget: budget)).lowercased()
-        guard Datasets.named(name) != nil else { throw ValidationError("unknown dataset '\(name)' (\(Datasets.names))") }
+        let name = try dataset?.lowercased() ?? Experiments.type(named: experiment).defaultDataset(budget: budget).name
+        guard let kind = Datasets.named(name) else { throw ValidationError("unknown dataset '\(name)' (\(Datasets.names))") }
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         var directory = dataDir.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL.path }
         if let directory, !FileManager.default.fileExists(atPath: directory) {
             throw ValidationError("\(directory): no such directory (--data-dir)")
         }
-        if directory == nil && !(budget == .smoke && name == "mnist") {
+        if directory == nil && !(budget == .smoke && kind.shippedSubset != nil) {
             let guess = cwd.appendingPathComponent("data/" + name).path
             guard FileManager.default.fileExists(atPath: guess) else {
                 throw ValidationError("\(name) at the \(budget.rawValue) budget needs its files: give --data-dir DIR (\(guess) does not exist)")

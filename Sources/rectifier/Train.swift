@@ -62,8 +62,8 @@ struct Train: ParsableCommand {
         if resume != nil {
             var defaults = TrainingConfig()
             defaults.onDivergence = onDivergence
-            guard try trainingConfig() == defaults, out == nil, !pretrain, initFrom == nil, !refit, data.dataset == "mnist",
-                  data.validation == nil, data.perturbationLevel == nil, !data.perturbTest else {
+            guard try trainingConfig() == defaults, out == nil, !pretrain, initFrom == nil, !refit, data.dataset == nil,
+                  data.arguments.isEmpty else {
                 throw ValidationError("--resume continues a run with the settings in its directory; give only --data-dir, "
                     + "--backend, --threads and --checkpoint-minutes with it")
             }
@@ -81,12 +81,12 @@ struct Train: ParsableCommand {
     /// The run these options describe.
     func specification() throws -> RunSpecification {
         let training = try trainingConfig()
-        var spec = RunSpecification(data: data.reference, training: training, initFrom: initFrom, refit: refit)
+        var spec = RunSpecification(data: try data.reference(), training: training, initFrom: initFrom, refit: refit)
         if pretrain {
             spec.pretraining = try pretraining.config(hiddenSizes: training.hiddenSizes, activation: training.activation,
                                                       signTrick: training.signTrick, l1: training.l1,
                                                       batchSize: training.batchSize, seed: training.seed,
-                                                      textInput: data.reference.isText)
+                                                      textInput: try data.reference().kind.inputKind == .text)
         }
         do { try spec.validate() } catch let e as UsageError { throw ValidationError(e.message) }
         return spec

@@ -164,7 +164,7 @@ import Testing
         later.gather(data.train, rows: [4, 1, 7, 2], epoch: 2, seed: seed)
         #expect(values(later) != values(direct))
         var reference = DataReference(dataset: "nistp", directory: dir)
-        reference.perturbTest = true
+        reference[.perturbTest] = .flag(true)
         let perturbed = try reference.load()
         #expect(perturbed.test.inputs.densified() != clean.test.inputs.densified())
         #expect(try reference.load().test == perturbed.test, "the test set is perturbed the same way every time")
@@ -245,5 +245,77 @@ import Testing
         }
         let norb = try CommandLineTests.run(["datasets", "download", "norb-small"])
         #expect(norb.status != 0 && norb.stderr.contains("gives no checksums"), "\(norb.stderr)")
+    }
+
+    /// Data records written by earlier versions read back and write out unchanged, so their
+    /// runs keep their specification hashes (`config.json` of a finished run, field for field).
+    @Test func dataRecordsKeepTheirJSONAndHashes() throws {
+        let specification = #"{"data":{"dataset":"amazon-sentiment","directory":"/data/amazon","domain":"books","vocabulary_size":1000},"#
+            + #""refit":false,"training":{"activation":"rectifier","batch_size":10,"epochs":2,"evaluation_batch_size":1000,"#
+            + #""hidden_sizes":[50],"l1":0.001,"label_fraction":1,"learning_rate":0.01,"momentum":0,"on_divergence":"stop","#
+            + #""patience":15,"seed":1,"sign_trick":false}}"#
+        let spec = try FileIO.jsonDecoder().decode(RunSpecification.self, from: Data(specification.utf8))
+        #expect(spec.data.text(.domain) == "books" && spec.data.integer(.vocabulary) == 1000)
+        #expect(String(decoding: try FileIO.jsonEncoder().encode(spec), as: UTF8.self) == specification)
+        for data in [#"{"dataset":"nistp","directory":"d","perturb_test":true,"perturbation_level":0.3,"validation":50}"#,
+                     #"{"data_file":"x.csv","dataset":"text-csv","fold":3,"folds":10,"label_column":"stars","skip_bad_lines":true,"#
+                        + #""split_seed":4,"task":"rating","test_fraction":0.25,"text_column":"review"}"#] {
+            let reference = try FileIO.jsonDecoder().decode(DataReference.self, from: Data(data.utf8))
+            try reference.validate()
+            #expect(String(decoding: try FileIO.jsonEncoder().encode(reference), as: UTF8.self) == data)
+        }
+        #expect(throws: DecodingError.self) {
+            try FileIO.jsonDecoder().decode(DataReference.self, from: Data(#"{"dataset":"mnist","colour":"red"}"#.utf8))
+        }
+    }
+
+    /// An option the dataset does not read is refused, naming it and what the dataset reads;
+    /// a bad value names the option.
+    @Test func optionsADatasetDoesNotReadAreRefused() throws {
+        do {
+            _ = try DataReference(dataset: MNISTDataset().name, directory: nil, arguments: ["folds": "5"])
+            Issue.record("mnist took --folds")
+        } catch let e as UsageError {
+            #expect(e.message.contains("--folds") && e.message.contains("mnist") && e.message.contains("--validation"), "\(e)")
+        }
+        #expect(throws: UsageError.self) { try DataReference(dataset: "amazon-sentiment", directory: nil, arguments: ["folds": "1"]) }
+        #expect(throws: UsageError.self) { try DataReference(dataset: "amazon-sentiment", directory: nil, arguments: ["task": "regression"]) }
+        var reference = DataReference(dataset: "svmlight")
+        reference.dataFile = "x.svm"
+        reference[.textColumn] = .text("review")
+        #expect(throws: UsageError.self) { try reference.validate() }
+    }
+
+    /// Without --dataset a data file's extension names the dataset, or the error lists the choices.
+    @Test func aDataFileNamesItsDataset() throws {
+        #expect(try Datasets.forFile("a/b.svm", given: []).name == "svmlight")
+        #expect(try Datasets.forFile("reviews.csv", given: ["text-column"]).name == "text-csv")
+        do {
+            _ = try Datasets.forFile("data.parquet", given: [])
+            Issue.record("a .parquet file named a dataset")
+        } catch let e as UsageError {
+            #expect(e.message.contains("data.parquet") && e.message.contains("--dataset") && e.message.contains(".svm"), "\(e)")
+        }
+    }
+
+    /// Only the registry names datasets: no string literal outside `Data/Datasets/` is a
+    /// dataset's name, so adding or renaming a dataset touches its own file alone.
+    @Test func onlyTheRegistryNamesDatasets() throws {
+        let sources = TestSupport.projectRoot.appendingPathComponent("Sources")
+        let names = Set(Datasets.all.map(\.name))
+        var found: [String] = []
+        let files = FileManager.default.enumerator(atPath: sources.path)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
+        #expect(files.count > 100)
+        for file in files where !file.hasPrefix("Rectifier/Data/Datasets/") {
+            let text = try String(contentsOfFile: sources.appendingPathComponent(file).path, encoding: .utf8)
+            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            where !line.trimmingCharacters(in: .whitespaces).hasPrefix("//") {
+                let literals = line.split(separator: "\"", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }
+                for literal in literals.map(\.element) where names.contains(String(literal)) {
+                    found.append("\(file):\(n + 1): \"\(literal)\"")
+                }
+            }
+        }
+        #expect(found.isEmpty, "dataset names outside the registry: \(found)")
     }
 }

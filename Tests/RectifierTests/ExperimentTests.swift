@@ -176,7 +176,7 @@ import Testing
     @Test func experimentSweepFilesReadBackUnchanged() throws {
         for name in Experiments.names {
             for budget in ExperimentBudget.allCases {
-                let settings = ExperimentSettings(dataset: Experiments.defaultDataset(name, budget: budget), dataDirectory: "/data/x \"y\"\\\r\u{7F}\t",
+                let settings = ExperimentSettings(dataset: try Experiments.type(named: name).defaultDataset(budget: budget).name, dataDirectory: "/data/x \"y\"\\\r\u{7F}\t",
                                                   budget: budget, seeds: 2)
                 for stage in try Experiments.named(name, settings: settings).stages() {
                     let text = stage.sweep.toml(comment: "a comment")

@@ -166,7 +166,7 @@ import Testing
         let bomb = FormatTestSupport.gzipBomb(head: Array(IDXTests.mnistHeader), zeros: 2 << 30)
         let images = FormatTestSupport.write(bomb, "train-images-idx3-ubyte.gz", in: dir)
         FormatTestSupport.write(IDXArray(shape: [3], bytes: [1, 2, 3]).encoded(), "train-labels-idx1-ubyte", in: dir)
-        let run = try Self.runCapped("exec \"$1\" train --data-dir \"$2\" --threads 1 --backend builtin",
+        let run = try Self.runCapped("exec \"$1\" train --dataset idx --data-dir \"$2\" --threads 1 --backend builtin",
                                      [CommandLineTests.executable!, dir])
         // A clean refusal (exit status 1 with the reader's message), not a crash on a failed allocation.
         #expect(run.reason == .exit && run.status == 1, "\(run.output)")

@@ -23,7 +23,7 @@ import Testing
     /// Fold 2 of 5 of dvd, in the files of `amazon()`.
     static func dvdFold2() throws -> DataReference {
         var reference = DataReference(dataset: "amazon-sentiment", directory: try amazon())
-        reference.domain = "dvd"
+        reference[.domain] = .text("dvd")
         reference.folds = 5
         reference.fold = 2
         return reference
@@ -47,17 +47,18 @@ import Testing
         #expect(data.train.inputs.densified().storage.allSatisfy { $0 == 0 || $0 == 1 })
         let unlabeled = try #require(data.unlabeled)
         #expect(unlabeled.count == 3 * data.train.count, "three domains' training parts")
-        reference.domain = "all"
+        reference[.domain] = .text("all")
         #expect(try reference.load().test.count == 32)
-        reference.domain = "toys"
-        #expect(throws: UsageError.self) { try reference.load() }
+        #expect(throws: UsageError.self) {
+            try DataReference(dataset: reference.dataset, directory: reference.directory, arguments: ["domain": "toys"])
+        }
     }
 
     /// `vocabularyFrom: "domain"`: the named domain's training part alone chooses the terms (as
     /// the scikit-learn peer's vocabulary); pre-training still reads all four domains through it.
     @Test func amazonVocabularyFromTheDomainAlone() throws {
         var reference = try Self.dvdFold2()
-        reference.vocabularyFrom = "domain"
+        reference[.vocabularyFrom] = .text("domain")
         let data = try reference.load()
         let terms = try #require(data.vocabulary).terms
         #expect(terms.count == 3 + data.train.count, "good, bad, book and the ids of dvd's training reviews: \(terms.count)")
@@ -66,11 +67,12 @@ import Testing
         #expect(unlabeled.count == 3 * data.train.count, "pre-training still reads the other domains")
         // Their reviews hold only good/bad and book of dvd's vocabulary: two terms each.
         #expect(unlabeled.densified().storage.reduce(0, +) == Float(2 * unlabeled.count))
-        reference.vocabularyFrom = "mine"
-        #expect(throws: UsageError.self) { try reference.load() }
+        #expect(throws: UsageError.self) {
+            try DataReference(dataset: reference.dataset, directory: reference.directory, arguments: ["vocabulary-from": "mine"])
+        }
         var csv = DataReference(dataset: "text-csv")
         csv.dataFile = "x.csv"
-        csv.vocabularyFrom = "domain"
+        csv[.vocabularyFrom] = .text("domain")
         #expect(throws: UsageError.self) { try csv.validate() }
     }
 
@@ -96,7 +98,7 @@ import Testing
         t.epochs = 20
         t.learningRate = 0.2
         var spec = RunSpecification(data: DataReference(dataset: "amazon-sentiment", directory: dir), training: t)
-        spec.data.domain = "kitchen"
+        spec.data[.domain] = .text("kitchen")
         spec.data.folds = 4
         let out = TestSupport.temporaryDirectory() + "/cv"
         let cv = CrossValidation(spec, directory: out, options: RunOptions(linearAlgebra: .builtin(threads: 1)))
@@ -193,7 +195,7 @@ import Testing
         t.epochs = 15
         t.learningRate = 0.01
         var reference = DataReference(dataset: "amazon-sentiment", directory: TestSupport.projectRoot.path + "/../shared/data/amazon-sentiment")
-        reference.domain = "books"
+        reference[.domain] = .text("books")
         reference.folds = 5
         reference.fold = 0
         let result = try #require(try Run(RunSpecification(data: reference, training: t), directory: nil,

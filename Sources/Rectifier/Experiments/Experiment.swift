@@ -42,6 +42,8 @@ public struct ExperimentSettings: Codable, Equatable, Sendable {
 
     /// The options naming the data, for a sweep's base.
     var dataOptions: [String: SweepValue] {
+        // No data option at all means the shipped subset, as for `rectifier train`.
+        if dataDirectory == nil && dataset == Datasets.all[0].name && Datasets.all[0].shippedSubset != nil { return [:] }
         var options: [String: SweepValue] = ["dataset": .string(dataset)]
         if let dataDirectory { options["data-dir"] = .string(dataDirectory) }
         return options
@@ -67,6 +69,10 @@ public struct ExperimentStage: Sendable {
 public protocol Experiment: Sendable {
     /// The name `rectifier reproduce` takes.
     static var name: String { get }
+    /// The dataset it runs on when none is named.
+    static func defaultDataset(budget: ExperimentBudget) -> any DatasetKind
+    /// The experiment on `settings`.
+    init(settings: ExperimentSettings)
     /// What the report is titled.
     var title: String { get }
     var settings: ExperimentSettings { get }
@@ -76,31 +82,33 @@ public protocol Experiment: Sendable {
     func analyse(_ runs: [ExperimentRun]) throws -> ExperimentAnalysis
 }
 
-/// The experiments `rectifier reproduce` knows, by name.
-public enum Experiments {
-    /// Every experiment's name.
-    public static let names = [Table1.name, Figure3.name, Figure4.name, SoftplusScale.name, Sentiment.name, Table2.name]
+extension Experiment {
+    public static func defaultDataset(budget: ExperimentBudget) -> any DatasetKind { MNISTDataset() }
 
-    /// The dataset an experiment runs on when none is named.
-    public static func defaultDataset(_ name: String, budget: ExperimentBudget) -> String {
-        switch name {
-        case Sentiment.name: "amazon-sentiment"
-        case Table2.name: "amazon-reviews"
-        case Figure4.name, SoftplusScale.name: budget == .paper ? "norb" : "mnist"
-        default: "mnist"
+    /// The hidden layers of the paper's image networks on the settings' dataset.
+    var paperLayers: String {
+        (Datasets.named(settings.dataset)?.paperHiddenLayers ?? [1000, 1000, 1000]).map(String.init).joined(separator: ",")
+    }
+}
+
+/// The experiments `rectifier reproduce` knows.
+public enum Experiments {
+    /// Every experiment, in the order the paper shows them.
+    public static let all: [any Experiment.Type] = [Table1.self, Figure3.self, Figure4.self, SoftplusScale.self, Sentiment.self, Table2.self]
+
+    /// Every experiment's name.
+    public static var names: [String] { all.map { $0.name } }
+
+    /// The experiment type called `name`; a `UsageError` listing the known ones otherwise.
+    public static func type(named name: String) throws -> any Experiment.Type {
+        guard let type = all.first(where: { $0.name == name }) else {
+            throw UsageError("unknown experiment '\(name)' (known: \(names.joined(separator: ", ")))")
         }
+        return type
     }
 
     /// The experiment called `name` with `settings`; a `UsageError` for an unknown name.
     public static func named(_ name: String, settings: ExperimentSettings) throws -> any Experiment {
-        switch name {
-        case Table1.name: Table1(settings: settings)
-        case Figure3.name: Figure3(settings: settings)
-        case Figure4.name: Figure4(settings: settings)
-        case SoftplusScale.name: SoftplusScale(settings: settings)
-        case Sentiment.name: Sentiment(settings: settings)
-        case Table2.name: Table2(settings: settings)
-        default: throw UsageError("unknown experiment '\(name)' (known: \(names.joined(separator: ", ")))")
-        }
+        try type(named: name).init(settings: settings)
     }
 }

@@ -5,6 +5,8 @@ import Foundation
 /// input). The paper ran it on NORB.
 public struct Figure4: Experiment {
     public static let name = "figure4"
+    /// NORB at the paper's budget, as the paper; MNIST otherwise.
+    public static func defaultDataset(budget: ExperimentBudget) -> any DatasetKind { budget == .paper ? NORBDataset() : MNISTDataset() }
     public var settings: ExperimentSettings
     public var title: String { "Figure 4: test error against the fraction of labelled examples" }
 
@@ -20,7 +22,7 @@ public struct Figure4: Experiment {
 
     public func stages() -> [ExperimentStage] {
         var base = settings.dataOptions
-        let layers = settings.dataset == "norb" ? "4000,2000" : "1000,1000,1000"
+        let layers = paperLayers
         base.merge(["layers": .string(layers), "batch-size": .int(10), "learning-rate": .double(0.01),
                     "pretrain-learning-rate": .string("auto")]) { $1 }
         var fractions = [0.04, 0.21, 0.43, 0.64, 1.0]

@@ -6,6 +6,7 @@ import Foundation
 /// mean accuracy for the pre-trained 3-layer net.
 public struct Sentiment: Experiment {
     public static let name = "sentiment"
+    public static func defaultDataset(budget: ExperimentBudget) -> any DatasetKind { AmazonSentimentDataset() }
     public var settings: ExperimentSettings
     public var title: String { "Amazon sentiment: accuracy per domain" }
 

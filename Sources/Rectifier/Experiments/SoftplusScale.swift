@@ -4,6 +4,8 @@ import Foundation
 /// (a = ∞): the paper's NORB row, where the error falls steadily as a grows.
 public struct SoftplusScale: Experiment {
     public static let name = "softplus-scale"
+    /// NORB at the paper's budget, as the paper; MNIST otherwise.
+    public static func defaultDataset(budget: ExperimentBudget) -> any DatasetKind { budget == .paper ? NORBDataset() : MNISTDataset() }
     public var settings: ExperimentSettings
     public var title: String { "Rescaled softplus: test error against the sharpness a" }
 
@@ -15,7 +17,7 @@ public struct SoftplusScale: Experiment {
 
     public func stages() -> [ExperimentStage] {
         var base = settings.dataOptions
-        base.merge(["layers": .string(settings.dataset == "norb" ? "4000,2000" : "1000,1000,1000"), "batch-size": .int(10),
+        base.merge(["layers": .string(paperLayers), "batch-size": .int(10),
                     "learning-rate": .double(0.01)]) { $1 }
         switch settings.budget {
         case .smoke: base.merge(["layers": .string("24,24"), "epochs": .int(2), "patience": .int(0), "learning-rate": .double(0.05)]) { $1 }

@@ -12,17 +12,18 @@ public struct Table1: Experiment {
 
     /// The paper's test errors, by dataset, then by row (`rectifier`, `rectifier+pre`, ...).
     static let paper: [String: [String: Double]] = [
-        "mnist": ["rectifier+pre": 0.0120, "tanh+pre": 0.0116, "softplus+pre": 0.0117,
+        MNISTDataset().name: ["rectifier+pre": 0.0120, "tanh+pre": 0.0116, "softplus+pre": 0.0117,
                   "rectifier": 0.0143, "tanh": 0.0157, "softplus": 0.0177],
-        "cifar10": ["rectifier+pre": 0.4996, "tanh+pre": 0.5079, "softplus+pre": 0.4952,
+        CIFAR10Dataset().name: ["rectifier+pre": 0.4996, "tanh+pre": 0.5079, "softplus+pre": 0.4952,
                     "rectifier": 0.5086, "tanh": 0.5262, "softplus": 0.5320],
-        "nistp": ["rectifier+pre": 0.3286, "tanh+pre": 0.3589, "softplus+pre": 0.3327,
+        NISTPDataset().name: ["rectifier+pre": 0.3286, "tanh+pre": 0.3589, "softplus+pre": 0.3327,
                   "rectifier": 0.3264, "tanh": 0.3646, "softplus": 0.3548],
-        "norb": ["rectifier+pre": 0.1646, "tanh+pre": 0.1766, "softplus+pre": 0.1919,
+        NORBDataset().name: ["rectifier+pre": 0.1646, "tanh+pre": 0.1766, "softplus+pre": 0.1919,
                  "rectifier": 0.1640, "tanh": 0.1929, "softplus": 0.1768],
     ]
     /// The paper's mean exact sparsity of the rectifier networks.
-    static let paperSparsity: [String: Double] = ["mnist": 0.834, "cifar10": 0.720, "nistp": 0.680, "norb": 0.738]
+    static let paperSparsity: [String: Double] = [MNISTDataset().name: 0.834, CIFAR10Dataset().name: 0.720,
+                                                  NISTPDataset().name: 0.680, NORBDataset().name: 0.738]
 
     static let activations = ["rectifier", "tanh", "softplus"]
 
@@ -35,11 +36,11 @@ public struct Table1: Experiment {
                         "pretrain-epochs": .int(1), "pretrain-learning-rate": .string("auto"), "selection-epochs": .int(1)]) { $1 }
             grid = [.double(0.1), .double(0.01)]
         case .quick:
-            base.merge(["layers": .string(settings.dataset == "norb" ? "4000,2000" : "1000,1000,1000"), "epochs": .int(10),
+            base.merge(["layers": .string(paperLayers), "epochs": .int(10),
                         "patience": .int(4), "pretrain-epochs": .int(3), "pretrain-learning-rate": .string("auto")]) { $1 }
             grid = [0.1, 0.01, 0.001, 0.0001].map { .double($0) }
         case .paper:
-            base.merge(["layers": .string(settings.dataset == "norb" ? "4000,2000" : "1000,1000,1000"),
+            base.merge(["layers": .string(paperLayers),
                         "pretrain-epochs": .int(10), "pretrain-learning-rate": .string("auto")]) { $1 }
             grid = [0.1, 0.01, 0.001, 0.0001].map { .double($0) }
         }
@@ -110,7 +111,8 @@ public struct Table1: Experiment {
 
     public func analyse(_ runs: [ExperimentRun]) throws -> ExperimentAnalysis {
         let rows = Self.select(runs)
-        let paperColumn = Self.paper[settings.dataset == "norb-small" ? "norb" : settings.dataset] ?? [:]
+        // small NORB's column is NORB's, the paper's only NORB.
+        let paperColumn = Self.paper[settings.dataset == NORBSmallDataset().name ? NORBDataset().name : settings.dataset] ?? [:]
         var tableRows: [[String]] = []
         var values: [String: Double] = [:]
         var findings: [String] = []

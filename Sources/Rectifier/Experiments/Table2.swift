@@ -5,6 +5,7 @@ import Foundation
 /// runs on the Amazon reviews' star ratings (`amazon-reviews`, `--task rating`).
 public struct Table2: Experiment {
     public static let name = "table2"
+    public static func defaultDataset(budget: ExperimentBudget) -> any DatasetKind { AmazonSentimentDataset(raw: true) }
     public var settings: ExperimentSettings
     public var title: String { "Table 2: rating prediction, RMSE and sparsity" }
 

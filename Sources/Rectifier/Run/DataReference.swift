@@ -1,89 +1,126 @@
 import Foundation
 
-/// Which data a run uses: a dataset by name, where its files are, and how it is split.
+/// Which data a run uses: a dataset of the registry by name, where its files are, and the
+/// values of the options that dataset reads (`DatasetKind.options`).
 ///
 /// A value, recorded in every run's specification, so that a run can be repeated or resumed
-/// from its directory alone.
+/// from its directory alone. In JSON it is one flat object: `dataset`, `directory`, and each
+/// option under its key (`{"dataset": "amazon-sentiment", "domain": "books"}`).
 public struct DataReference: Codable, Equatable, Sendable, CustomStringConvertible {
-    /// Dataset name (`mnist`, one of `Datasets.all`).
+    /// Dataset name, one of `Datasets.all`.
     public var dataset: String
-    /// Directory holding the dataset's files; nil: the MNIST subset shipped with the package for
-    /// `mnist`, `data/NAME` for the others.
+    /// Directory holding the dataset's files; nil: the dataset's shipped subset when it has one
+    /// (MNIST's), else `data/NAME`.
     public var directory: String?
-    /// Validation examples taken from the end of the training file; nil: the dataset's own
-    /// split (MNIST: 10,000, the shipped subset: 1,000).
-    public var validation: Int?
-    /// NISTP: the level of the perturbations (nil: the paper's 0.7).
-    public var perturbationLevel: Float?
-    /// NISTP: perturb the test set too (once, with a fixed seed); nil or false: clean test images.
-    public var perturbTest: Bool?
-    /// Amazon: `books`, `dvd`, `electronics`, `kitchen` or `all` (nil: all).
-    public var domain: String?
-    /// text-csv, svmlight: the data file (svmlight also takes a directory of train/test files).
-    public var dataFile: String?
-    /// text-csv: the columns of the text and the label.
-    public var textColumn: String?
-    public var labelColumn: String?
-    /// Text: `classification` (nil) or `rating` (labels are numbers; softmax over the ratings,
-    /// prediction = the expected rating, RMSE reported).
-    public var task: String?
-    /// Text: terms in the vocabulary (nil: 5000, the paper's).
-    public var vocabularySize: Int?
-    /// Text: `binary` (nil, the paper's) or `counts` features.
-    public var features: String?
-    /// Amazon: whose training parts choose the vocabulary: `all` four domains (nil, so one
-    /// vocabulary serves every domain) or the `domain` alone (as the scikit-learn peer does).
-    /// Either way pre-training reads the training parts of all four.
-    public var vocabularyFrom: String?
-    /// Text: a vocabulary file to use instead of building one (e.g. a trained model's).
-    public var vocabularyFile: String?
-    /// A single labelled file: the test fraction of the seeded, stratified split (nil: 0.2).
-    public var testFraction: Double?
-    /// Cross-validation: the number of folds and the fold used as test set (0-based).
-    public var folds: Int?
-    public var fold: Int?
-    /// Seed of the split and the folds (nil: 0).
-    public var splitSeed: UInt64?
-    /// Skip malformed lines (counting them) instead of refusing the file.
-    public var skipBadLines: Bool?
+    /// The options set, by option name. Set them through the subscript, which checks values.
+    public private(set) var options: [String: DataValue] = [:]
 
-    public init(dataset: String = "mnist", directory: String? = nil, validation: Int? = nil) {
+    /// A reference to `dataset` (default the registry's first, MNIST) in `directory`, with no
+    /// option set.
+    public init(dataset: String = Datasets.all[0].name, directory: String? = nil, validation: Int? = nil) {
         self.dataset = dataset
         self.directory = directory
         self.validation = validation
     }
 
-    /// A `UsageError` for an unknown dataset or a negative validation size.
-    public func validate() throws {
-        guard Datasets.named(dataset) != nil else {
-            throw UsageError("unknown dataset '\(dataset)' (known: \(Datasets.names))")
-        }
-        if let validation, validation < 0 { throw UsageError("the validation size must be >= 0, got \(validation)") }
-        if let level = perturbationLevel, !(level >= 0 && level <= 1) {
-            throw UsageError("the perturbation level must be in [0, 1], got \(level)")
-        }
-        if (perturbationLevel != nil || perturbTest == true) && dataset.lowercased() != "nistp" {
-            throw UsageError("perturbations are for the nistp dataset only")
-        }
-        if let task, !["classification", "rating"].contains(task) { throw UsageError("unknown task '\(task)' (classification, rating)") }
-        if let features, !["binary", "counts"].contains(features) { throw UsageError("unknown features '\(features)' (binary, counts)") }
-        if let from = vocabularyFrom {
-            guard ["all", "domain"].contains(from) else { throw UsageError("unknown vocabulary source '\(from)' (all, domain)") }
-            guard Datasets.named(dataset) is AmazonSentimentDataset else {
-                throw UsageError("--vocabulary-from is for the Amazon datasets")
+    /// A reference with options given as text (from the command line or a sweep file), by
+    /// option name: each is parsed and checked, and one the dataset does not read is refused.
+    public init(dataset: String, directory: String?, arguments: [String: String]) throws {
+        self.init(dataset: dataset, directory: directory)
+        let kind = try self.kind
+        for (name, text) in arguments.sorted(by: { $0.key < $1.key }) {
+            guard let option = kind.options.first(where: { $0.name == name }) else {
+                throw UsageError(Self.notRead(name, by: kind))
             }
+            options[name] = try option.parse(text)
         }
-        if let size = vocabularySize, size <= 0 { throw UsageError("the vocabulary size must be positive, got \(size)") }
-        if let f = testFraction, !(f > 0 && f < 1) { throw UsageError("the test fraction must be in (0, 1), got \(f)") }
+    }
+
+    /// The value of `option`, or nil. Setting a value the option does not take is a
+    /// programming error; values from users go through `init(dataset:directory:arguments:)`.
+    public subscript(option: DataOption) -> DataValue? {
+        get { options[option.name] }
+        set {
+            if let newValue { precondition((try? option.check(newValue)) != nil, "\(option): invalid value \(newValue)") }
+            options[option.name] = newValue
+        }
+    }
+
+    /// Text and choice options.
+    public func text(_ option: DataOption) -> String? {
+        if case .text(let s) = self[option] { s } else { nil }
+    }
+    /// Whole-number options.
+    public func integer(_ option: DataOption) -> Int? {
+        if case .integer(let n) = self[option] { n } else { nil }
+    }
+    /// Number options.
+    public func number(_ option: DataOption) -> Double? {
+        switch self[option] {
+        case .number(let x): x
+        case .integer(let n): Double(n)
+        default: nil
+        }
+    }
+    /// Flags: true when given.
+    public func flag(_ option: DataOption) -> Bool {
+        if case .flag(true) = self[option] { true } else { false }
+    }
+
+    /// The options every single-file dataset and the text pipeline read, by name.
+    public var validation: Int? {
+        get { integer(.validation) }
+        set { self[.validation] = newValue.map { .integer($0) } }
+    }
+    public var dataFile: String? {
+        get { text(.dataFile) }
+        set { self[.dataFile] = newValue.map { .text($0) } }
+    }
+    public var folds: Int? {
+        get { integer(.folds) }
+        set { self[.folds] = newValue.map { .integer($0) } }
+    }
+    public var fold: Int? {
+        get { integer(.fold) }
+        set { self[.fold] = newValue.map { .integer($0) } }
+    }
+    public var vocabularyFile: String? {
+        get { text(.vocabularyFile) }
+        set { self[.vocabularyFile] = newValue.map { .text($0) } }
+    }
+
+    /// The registry's dataset of this name; a `UsageError` listing the known ones otherwise.
+    public var kind: any DatasetKind {
+        get throws {
+            guard let kind = Datasets.named(dataset) else {
+                throw UsageError("unknown dataset '\(dataset)' (known: \(Datasets.names))")
+            }
+            return kind
+        }
+    }
+
+    /// A `UsageError` for an unknown dataset, an option it does not read, or a value it does
+    /// not take.
+    public func validate() throws {
+        let kind = try self.kind
+        for (name, value) in options.sorted(by: { $0.key < $1.key }) {
+            guard let option = kind.options.first(where: { $0.name == name }) else {
+                throw UsageError(Self.notRead(name, by: kind))
+            }
+            try option.check(value)
+        }
         if let folds {
-            guard folds >= 2 else { throw UsageError("cross-validation needs at least 2 folds, got \(folds)") }
-            guard let fold, (0..<folds).contains(fold) else { throw UsageError("fold must be in 0..<\(folds)") }
+            guard let fold, (0..<folds).contains(fold) else { throw UsageError("--fold must be in 0..<\(folds)") }
         } else if fold != nil {
-            throw UsageError("a fold needs the number of folds")
+            throw UsageError("--fold needs the number of folds (--folds K)")
         }
-        if ["text-csv", "svmlight"].contains(dataset.lowercased()) && dataFile == nil && (dataset.lowercased() == "text-csv" || directory == nil) {
-            throw UsageError("\(dataset) needs --data-file FILE")
-        }
+        try kind.validate(self)
+    }
+
+    static func notRead(_ name: String, by kind: any DatasetKind) -> String {
+        let read = kind.options.map(\.description)
+        return "--\(name) is not an option of the \(kind.name) dataset ("
+            + (read.isEmpty ? "it reads none" : "it reads \(read.joined(separator: ", "))") + ")"
     }
 
     /// Reads the dataset's files (from `directory`, or from `overrideDirectory` when the files
@@ -91,21 +128,62 @@ public struct DataReference: Codable, Equatable, Sendable, CustomStringConvertib
     /// than `limit` bytes is read.
     public func load(limit: Int = FileIO.defaultSizeLimit, overrideDirectory: String? = nil) throws -> DataSplits {
         try validate()
-        let kind = Datasets.named(dataset)!
-        guard let dir = overrideDirectory ?? directory else {
-            if kind.name == "mnist" {
-                return try MNISTDataset.load(directory: MNISTDataset.shippedSubsetDirectory, validationSize: validation ?? 1_000, limit: limit)
-            }
-            return try kind.load(self, directory: Datasets.defaultDirectory(for: kind.name), limit: limit)
-        }
-        return try kind.load(self, directory: dir, limit: limit)
+        return try kind.load(self, directory: resolvedDirectory(override: overrideDirectory), limit: limit)
     }
 
-    /// Whether the dataset is text (bags of words as sparse inputs).
-    public var isText: Bool { ["amazon-sentiment", "amazon-reviews", "text-csv", "svmlight"].contains(dataset.lowercased()) }
+    /// Where the files are read from: the directory given, else the shipped subset, else `data/NAME`.
+    public func resolvedDirectory(override: String? = nil) throws -> String {
+        if let dir = override ?? directory { return dir }
+        return try kind.shippedSubset ?? Datasets.defaultDirectory(for: dataset)
+    }
 
-    /// e.g. `mnist (path/to/mnist)` or `mnist (shipped subset)`.
+    /// Whether the data is the small copy shipped inside the package.
+    public var isShippedSubset: Bool {
+        directory == nil && dataFile == nil && (try? kind.shippedSubset) != nil
+    }
+
+    /// e.g. `mnist (path/to/mnist)`, `mnist (shipped subset)`, `csv (iris.csv)`.
     public var description: String {
-        "\(dataset) (\(directory ?? (dataset == "mnist" ? "shipped subset" : Datasets.defaultDirectory(for: dataset))))"
+        let place = dataFile ?? directory ?? (isShippedSubset ? "shipped subset" : Datasets.defaultDirectory(for: dataset))
+        let set = options.keys.sorted().filter { $0 != DataOption.dataFile.name }.map { "--\($0) \(options[$0]!)" }
+        return "\(dataset) (\(place))" + (set.isEmpty ? "" : " " + set.joined(separator: " "))
+    }
+
+    // A flat JSON object: dataset, directory, and each option under its key.
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        dataset = try c.decode(String.self, forKey: Key("dataset"))
+        directory = try c.decodeIfPresent(String.self, forKey: Key("directory"))
+        let known = Datasets.allOptions
+        for key in c.allKeys where key.stringValue != "dataset" && key.stringValue != "directory" {
+            guard let option = known.first(where: { $0.key == key.stringValue }) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "unknown data setting '\(key.stringValue)'")
+            }
+            var value = try c.decode(DataValue.self, forKey: key)
+            if case .number = option.kind, case .integer(let n) = value { value = .number(Double(n)) }
+            do { try option.check(value) } catch {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(error)")
+            }
+            options[option.name] = value
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(dataset, forKey: Key("dataset"))
+        try c.encodeIfPresent(directory, forKey: Key("directory"))
+        let known = Datasets.allOptions
+        for (name, value) in options {
+            let key = known.first { $0.name == name }?.key ?? name
+            try c.encode(value, forKey: Key(key))
+        }
     }
 }

@@ -126,7 +126,7 @@ extension RunContext {
                 // Beside the model and inside it, so that evaluate and predict read new text as training did.
                 try vocabulary.save(to: dir.path + "/" + Vocabulary.fileName)
                 metadata.merge(vocabulary.metadata()) { $1 }
-                metadata["features"] = specification.data.features ?? "binary"
+                metadata["features"] = specification.data.text(.features) ?? "binary"
             }
             if let refitNetwork {
                 try refitNetwork.save(to: dir.refitModelPath, metadata: metadata.merging(["refit_epochs": String(state.bestEpoch)]) { $1 })

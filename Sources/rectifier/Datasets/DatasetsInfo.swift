@@ -22,7 +22,7 @@ extension DatasetsCommand {
                 print(String(decoding: try FileIO.jsonEncoder(pretty: true).encode(summary), as: UTF8.self))
                 return
             }
-            print("\(data.reference): \(summary.width) inputs, \(summary.classes) classes, loaded in \(format(seconds, 2)) s")
+            print("\(try data.reference()): \(summary.width) inputs, \(summary.classes) classes, loaded in \(format(seconds, 2)) s")
             print(table(["split", "examples", "min", "max", "zeros", "memory"], summary.splits.map { s in
                 [s.name, String(s.examples), format(Double(s.minimum), 3), format(Double(s.maximum), 3), percent(s.zeros),
                  format(Double(s.inputBytes) / 1_048_576, 1) + " MiB"]

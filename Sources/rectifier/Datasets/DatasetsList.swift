@@ -14,7 +14,7 @@ extension DatasetsCommand {
             var rows: [[String]] = []
             for kind in Datasets.all {
                 let dir = root + "/" + kind.name
-                let present = kind.isPresent(in: dir) ? "yes (\(dir))" : (kind.name == "mnist" ? "shipped subset" : "no (\(dir))")
+                let present = kind.isPresent(in: dir) ? "yes (\(dir))" : (kind.shippedSubset != nil ? "shipped subset" : "no (\(dir))")
                 rows.append([kind.name, kind.shape?.description ?? "any", kind.split, kind.downloadSize ?? "-", present])
             }
             print(table(["name", "shape", "split (train / valid / test)", "download", "present"], rows))

@@ -31,7 +31,9 @@ extension DatasetsCommand {
         var seed: UInt64 = 1
 
         func validate() throws {
-            guard name.lowercased() == "nistp" else { throw ValidationError("only nistp has perturbations to preview") }
+            guard Datasets.named(name)?.perturbsTrainingImages == true else {
+                throw ValidationError("\(name) has no perturbations to preview (\(Datasets.all.filter(\.perturbsTrainingImages).map(\.name).joined(separator: ", ")) has)")
+            }
             guard (1...64).contains(side) else { throw ValidationError("--side must be between 1 and 64") }
         }
 
@@ -39,7 +41,7 @@ extension DatasetsCommand {
             let size = try ImageSize(width: 32, height: 32)
             var train: Dataset
             if let dataDir {
-                train = try DataReference(dataset: "nistp", directory: dataDir).load(limit: ProcessEnvironment.current.maxFileBytes).train
+                train = try DataReference(dataset: name.lowercased(), directory: dataDir).load(limit: ProcessEnvironment.current.maxFileBytes).train
             } else {
                 let digits = try MNISTDataset.loadShippedSubset().train
                 let pad = try ImagePadding(sourceHeight: 28, sourceWidth: 28, targetHeight: 32, targetWidth: 32)

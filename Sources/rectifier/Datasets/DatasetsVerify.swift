@@ -11,7 +11,7 @@ extension DatasetsCommand {
         var dir: String
 
         @Option(help: "The dataset.")
-        var dataset: String = "mnist"
+        var dataset: String = Datasets.all[0].name
 
         func run() throws {
             guard let kind = Datasets.named(dataset) else { throw ValidationError("unknown dataset '\(dataset)' (known: \(Datasets.names))") }

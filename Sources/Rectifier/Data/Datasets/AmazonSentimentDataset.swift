@@ -35,22 +35,25 @@ public struct AmazonSentimentDataset: DatasetKind {
     public var shape: ImageShape? { nil }
     public var downloadSize: String? { nil }
     public var source: String { "John Blitzer, Mark Dredze, Fernando Pereira, ACL 2007" }
+    public var inputKind: InputKind { .text }
+    public var options: [DataOption] { [.domain, .vocabularyFrom] + DataOption.bagOfWords + DataOption.singleFileSplit }
+
+    public func validate(_ reference: DataReference) throws {
+        if !raw && reference.text(.task) == "rating" {
+            throw UsageError("processed_acl files hold no ratings: use amazon-reviews for the rating task")
+        }
+    }
 
     public func isPresent(in directory: String) -> Bool {
         files.allSatisfy { FileManager.default.fileExists(atPath: directory + "/" + $0) }
     }
 
     public func load(_ reference: DataReference, directory: String, limit: Int) throws -> DataSplits {
-        let wanted = reference.domain ?? "all"
-        guard wanted == "all" || Self.domains.contains(wanted) else {
-            throw UsageError("unknown domain '\(wanted)' (\(Self.domains.joined(separator: ", ")) or all)")
-        }
-        guard raw || reference.task != "rating" else {
-            throw UsageError("processed_acl files hold no ratings: use amazon-reviews for the rating task")
-        }
+        let wanted = reference.text(.domain) ?? "all"
+        let task = reference.text(.task)
         var corpus = TextCorpus(documents: [], labels: [])
         var domainOf: [String] = []
-        let policy: BadRecordPolicy = reference.skipBadLines == true ? .skip : .fail
+        let policy: BadRecordPolicy = reference.flag(.skipBadLines) ? .skip : .fail
         let tokenizer = Tokenizer()
         for domain in Self.domains {
             for polarity in ["positive", "negative"] {
@@ -62,7 +65,7 @@ public struct AmazonSentimentDataset: DatasetKind {
                 if raw {
                     let reviews = try ReviewFile.read(path, badRecords: policy, decodesEntities: false, limit: limit).reviews
                     corpus.documents += reviews.map { tokenizer.termCounts($0) }
-                    corpus.labels += reviews.map { reference.task == "rating" ? String($0.rating) : polarity }
+                    corpus.labels += reviews.map { task == "rating" ? String($0.rating) : polarity }
                     domainOf += Array(repeating: domain, count: reviews.count)
                 } else {
                     let docs = try ProcessedACL.read(path, badLines: policy, limit: limit).documents
@@ -73,7 +76,7 @@ public struct AmazonSentimentDataset: DatasetKind {
             }
         }
         let source = directory
-        let (classes, _, _) = try corpus.classes(task: reference.task, source: source)
+        let (classes, _, _) = try corpus.classes(task: task, source: source)
         // Each domain split on its own; the vocabulary and the pre-training inputs from every domain's training part.
         var parts: [String: StratifiedSplit] = [:]
         for domain in Set(domainOf) {
@@ -85,15 +88,24 @@ public struct AmazonSentimentDataset: DatasetKind {
         let chosen = wanted == "all" ? Self.domains.filter { parts[$0] != nil } : [wanted]
         let split = StratifiedSplit(train: chosen.flatMap { parts[$0]!.train }, validation: chosen.flatMap { parts[$0]!.validation },
                                     test: chosen.flatMap { parts[$0]!.test })
-        let vocabularyDomains = reference.vocabularyFrom == "domain" ? chosen : Self.domains
+        let vocabularyDomains = reference.text(.vocabularyFrom) == "domain" ? chosen : Self.domains
         let vocabularyTraining = vocabularyDomains.compactMap { parts[$0]?.train }.flatMap { $0 }
         var splits = try corpus.splits(split, reference: reference, name: "\(name)/\(wanted)", source: source,
                                        vocabularyDocuments: vocabularyTraining.map { corpus.documents[$0] }, limit: limit)
         if wanted != "all", let vocabulary = splits.vocabulary {
             let others = Self.domains.filter { $0 != wanted }.compactMap { parts[$0]?.train }.flatMap { $0 }
             splits.unlabeled = .sparse(vocabulary.matrix(others.map { corpus.documents[$0] },
-                                                         weighting: reference.features == "counts" ? .counts : .binary))
+                                                         weighting: reference.text(.features) == "counts" ? .counts : .binary))
         }
         return splits
     }
+}
+
+extension DataOption {
+    /// Amazon: the domain of the reviews.
+    public static let domain = DataOption("domain", key: "domain", .choice(AmazonSentimentDataset.domains + ["all"]),
+                                          help: "Amazon: books, dvd, electronics, kitchen or all.")
+    /// Amazon: whose training parts choose the vocabulary.
+    public static let vocabularyFrom = DataOption("vocabulary-from", key: "vocabularyFrom", .choice(["all", "domain"]),
+                                                  help: "Amazon: the training parts that choose the vocabulary: all four domains (default) or the domain alone.")
 }

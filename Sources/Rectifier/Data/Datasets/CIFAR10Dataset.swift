@@ -20,6 +20,7 @@ public struct CIFAR10Dataset: DatasetKind {
     public var shape: ImageShape? { ImageShape(channels: 3, height: 32, width: 32) }
     public var downloadSize: String? { "163 MB (cifar-10-binary.tar.gz)" }
     public var source: String { "Alex Krizhevsky, Learning Multiple Layers of Features from Tiny Images, 2009 (free for research)" }
+    public var inputKind: InputKind { .images }
 
     public var download: DownloadManifest? { .cifar10 }
 
@@ -63,4 +64,12 @@ public struct CIFAR10Dataset: DatasetKind {
                           validation: dataset(files.test.pixels[..<(half * width)], testLabels[..<half], "validation"),
                           test: dataset(files.test.pixels[(half * width)...], testLabels[half...], "test"))
     }
+}
+
+extension DownloadManifest {
+    /// CIFAR-10's binary version as its author publishes it, with the published MD5.
+    public static let cifar10 = DownloadManifest(
+        dataset: CIFAR10Dataset().name,
+        baseURL: URL(string: "https://www.cs.toronto.edu/~kriz/")!,
+        files: [RemoteFile(name: "cifar-10-binary.tar.gz", size: 170_052_171, md5: "c32a1d4ab5d03f1284b67883e8d87530")])
 }

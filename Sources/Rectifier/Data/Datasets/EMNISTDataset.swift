@@ -18,6 +18,7 @@ public struct EMNISTDataset: DatasetKind {
     public var shape: ImageShape? { ImageShape(channels: 1, height: 32, width: 32) }
     public var downloadSize: String? { "562 MB (gzip.zip of all EMNIST splits; unpack the byclass files)" }
     public var source: String { "Gregory Cohen et al., EMNIST: an extension of MNIST to handwritten letters, 2017; NIST SD19 (public domain)" }
+    public var inputKind: InputKind { .images }
 
     public func isPresent(in directory: String) -> Bool {
         files.allSatisfy { name in

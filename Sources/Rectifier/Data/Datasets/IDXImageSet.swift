@@ -45,6 +45,12 @@ public enum IDXImageSet {
                           test: dataset(testImages, testLabels, 0..<testLabels.count, "test"))
     }
 
+    /// The number of training images `directory` holds, from the labels file's header alone.
+    public static func trainingCount(in directory: String, limit: Int = FileIO.defaultSizeLimit) throws -> Int {
+        var input = try Gzip.open(try locate(files.trainLabels, in: directory))
+        return try IDXArray.readHeader(from: &input, limit: limit).shape.first ?? 0
+    }
+
     /// The path of file `name` in `directory`, trying the usual spellings, or an error listing them.
     public static func locate(_ name: String, in directory: String) throws -> String {
         let dotted = name.replacingOccurrences(of: "-idx", with: ".idx")

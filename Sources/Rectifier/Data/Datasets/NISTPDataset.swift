@@ -15,13 +15,16 @@ public struct NISTPDataset: DatasetKind {
     public var shape: ImageShape? { ImageShape(channels: 1, height: 32, width: 32) }
     public var downloadSize: String? { EMNISTDataset().downloadSize }
     public var source: String { EMNISTDataset().source + "; perturbations after Bengio et al., AISTATS 2011" }
+    public var inputKind: InputKind { .images }
+    public var perturbsTrainingImages: Bool { true }
+    public var options: [DataOption] { [.validation, .perturbationLevel, .perturbTest] }
 
     public func isPresent(in directory: String) -> Bool { EMNISTDataset().isPresent(in: directory) }
 
     public func load(_ reference: DataReference, directory: String, limit: Int) throws -> DataSplits {
         var splits = try EMNISTDataset.load(reference, directory: directory, limit: limit, name: name)
-        let level = reference.perturbationLevel ?? Perturbation.paperLevel
-        let perturbTest = reference.perturbTest ?? false
+        let level = Float(reference.number(.perturbationLevel) ?? Double(Perturbation.paperLevel))
+        let perturbTest = reference.flag(.perturbTest)
         let size = try ImageSize(width: 32, height: 32)
         splits.train.perturbation = (try Perturbation(level: level, invertsPolarity: perturbTest), size)
         if perturbTest {
@@ -48,4 +51,13 @@ public struct NISTPDataset: DatasetKind {
         }
         return Dataset(name: data.name, features: out, labels: data.labels, classes: data.classes, classNames: data.classNames)
     }
+}
+
+extension DataOption {
+    /// NISTP: the strength of the perturbations.
+    public static let perturbationLevel = DataOption("perturbation-level", key: "perturbationLevel", .number(0...1, open: false),
+                                                     help: "nistp: the level of the perturbations in [0, 1] (default: 0.7, the paper's).")
+    /// NISTP: perturb the validation and test images too.
+    public static let perturbTest = DataOption("perturb-test", key: "perturbTest", .flag,
+                                               help: "nistp: perturb the validation and test images too (once, with a fixed seed).")
 }

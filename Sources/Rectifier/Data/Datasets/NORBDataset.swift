@@ -22,6 +22,8 @@ public struct NORBDataset: DatasetKind {
     public var shape: ImageShape? { ImageShape(channels: 2, height: 32, width: 32) }
     public var downloadSize: String? { "about 5 GB (36 .mat.gz files)" }
     public var source: String { "Yann LeCun, Fu Jie Huang, Léon Bottou, CVPR 2004 (free for research)" }
+    public var inputKind: InputKind { .images }
+    public var paperHiddenLayers: [Int] { [4000, 2000] }
     /// The cache of the converted set, in the data directory.
     public static let cacheFile = "norb-32x32.cache"
 

@@ -16,6 +16,7 @@ public struct NORBSmallDataset: DatasetKind {
     public var shape: ImageShape? { ImageShape(channels: 2, height: 32, width: 32) }
     public var downloadSize: String? { "about 250 MB (six .mat.gz files)" }
     public var source: String { "Yann LeCun, Fu Jie Huang, Léon Bottou, CVPR 2004 (free for research)" }
+    public var inputKind: InputKind { .images }
 
     public func isPresent(in directory: String) -> Bool {
         [Self.training, Self.testing].allSatisfy { stem in

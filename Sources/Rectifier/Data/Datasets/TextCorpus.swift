@@ -33,7 +33,7 @@ struct TextCorpus {
     /// test set (stratified, seeded) and 10% of the rest as validation; or, without folds, a
     /// stratified `testFraction` (0.2) / `validation` examples (10%) / the rest.
     static func split(_ classes: [Int32], reference: DataReference) throws -> StratifiedSplit {
-        var rng = RandomSource(seed: reference.splitSeed ?? 0).derived("split")
+        var rng = RandomSource(seed: UInt64(reference.integer(.splitSeed) ?? 0)).derived("split")
         if let folds = reference.folds, let fold = reference.fold {
             let assignment = try StratifiedSplit.folds(labels: classes, count: folds, rng: &rng)
             let test = assignment.indices.filter { assignment[$0] == fold }
@@ -43,7 +43,7 @@ struct TextCorpus {
             return StratifiedSplit(train: inner.train.map { rest[$0] }, validation: inner.test.map { rest[$0] }, test: test)
         }
         let validation = validationFraction(reference, of: classes.count)
-        return try StratifiedSplit(labels: classes, testFraction: reference.testFraction ?? 0.2, validationFraction: validation, rng: &rng)
+        return try StratifiedSplit(labels: classes, testFraction: reference.number(.testFraction) ?? 0.2, validationFraction: validation, rng: &rng)
     }
 
     static func validationFraction(_ reference: DataReference, of count: Int) -> Double {
@@ -54,15 +54,15 @@ struct TextCorpus {
     /// (built from the training documents, unless `reference.vocabularyFile` gives one).
     func splits(_ split: StratifiedSplit, reference: DataReference, name: String, source: String,
                 vocabularyDocuments: [[String: Int]]? = nil, limit: Int) throws -> DataSplits {
-        let (classes, names, values) = try self.classes(task: reference.task, source: source)
+        let (classes, names, values) = try self.classes(task: reference.text(.task), source: source)
         let vocabulary: Vocabulary
         if let file = reference.vocabularyFile {
             vocabulary = try Vocabulary.read(file, limit: limit)
         } else {
             vocabulary = try Vocabulary.mostFrequent(in: vocabularyDocuments ?? split.train.map { documents[$0] },
-                                                     size: reference.vocabularySize ?? Vocabulary.paperSize)
+                                                     size: reference.integer(.vocabulary) ?? Vocabulary.paperSize)
         }
-        let weighting: Vocabulary.Weighting = reference.features == "counts" ? .counts : .binary
+        let weighting: Vocabulary.Weighting = reference.text(.features) == "counts" ? .counts : .binary
         func dataset(_ rows: [Int], _ part: String) -> Dataset {
             var d = Dataset(name: "\(name)/\(part)", inputs: .sparse(vocabulary.matrix(rows.map { documents[$0] }, weighting: weighting)),
                             labels: rows.map { classes[$0] }, classes: names.count, classNames: names)
@@ -78,7 +78,7 @@ struct TextCorpus {
     /// Splits `corpus` as `reference` asks and makes the datasets (the readers' common ending).
     static func load(_ corpus: TextCorpus, reference: DataReference, name: String, source: String, limit: Int) throws -> DataSplits {
         guard !corpus.documents.isEmpty else { throw FileError(source, "holds no documents") }
-        let (classes, _, _) = try corpus.classes(task: reference.task, source: source)
+        let (classes, _, _) = try corpus.classes(task: reference.text(.task), source: source)
         return try corpus.splits(try split(classes, reference: reference), reference: reference, name: name, source: source, limit: limit)
     }
 }

@@ -13,12 +13,20 @@ public struct TextCSVDataset: DatasetKind {
     public var shape: ImageShape? { nil }
     public var downloadSize: String? { nil }
     public var source: String { "your own file" }
+    public var inputKind: InputKind { .text }
+    public var options: [DataOption] { [.dataFile, .textColumn, .labelColumn] + DataOption.bagOfWords + DataOption.singleFileSplit }
+    public var fileExtensions: [String] { ["csv"] }
+    public var optionsThatClaimFiles: [DataOption] { [.textColumn] }
     public func isPresent(in directory: String) -> Bool { false }
+
+    public func validate(_ reference: DataReference) throws {
+        if reference.dataFile == nil { throw UsageError("\(name) needs --data-file FILE.csv") }
+    }
 
     public func load(_ reference: DataReference, directory: String, limit: Int) throws -> DataSplits {
         guard let file = reference.dataFile else { throw UsageError("text-csv needs --data-file FILE.csv") }
         let table = try CSVTable.read(file, limit: limit)
-        let textColumn = reference.textColumn ?? "text", labelColumn = reference.labelColumn ?? "label"
+        let textColumn = reference.text(.textColumn) ?? "text", labelColumn = reference.text(.labelColumn) ?? "label"
         let texts = try table.column(textColumn), labels = try table.column(labelColumn)
         let tokenizer = Tokenizer()
         var corpus = TextCorpus(documents: [], labels: [])
@@ -27,7 +35,7 @@ public struct TextCSVDataset: DatasetKind {
             let problem = label.trimmingCharacters(in: .whitespaces).isEmpty ? "has no label"
                 : (text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "has an empty text" : nil)
             if let problem {
-                guard reference.skipBadLines == true else { throw FileError(file, "line \(table.rowLines[row]): the row \(problem)") }
+                guard reference.flag(.skipBadLines) else { throw FileError(file, "line \(table.rowLines[row]): the row \(problem)") }
                 skipped += 1
                 continue
             }
@@ -51,7 +59,16 @@ public struct SVMLightDataset: DatasetKind {
     public var shape: ImageShape? { nil }
     public var downloadSize: String? { nil }
     public var source: String { "your own files" }
+    public var inputKind: InputKind { .text }
+    public var options: [DataOption] { [.dataFile, .task, .skipBadLines] + DataOption.singleFileSplit }
+    public var fileExtensions: [String] { ["svm", "svmlight", "libsvm"] }
     public func isPresent(in directory: String) -> Bool { (try? Self.pair(directory)) != nil }
+
+    public func validate(_ reference: DataReference) throws {
+        if reference.dataFile == nil && reference.directory == nil {
+            throw UsageError("\(name) needs --data-file FILE (or --data-dir DIR with train and test files)")
+        }
+    }
 
     static func pair(_ directory: String) throws -> (String, String) {
         func find(_ stem: String) -> String? {
@@ -64,7 +81,7 @@ public struct SVMLightDataset: DatasetKind {
     }
 
     public func load(_ reference: DataReference, directory: String, limit: Int) throws -> DataSplits {
-        let policy: BadRecordPolicy = reference.skipBadLines == true ? .skip : .fail
+        let policy: BadRecordPolicy = reference.flag(.skipBadLines) ? .skip : .fail
         var isDirectory: ObjCBool = false
         let path = reference.dataFile ?? directory
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw FileError(path, "no such file") }
@@ -78,7 +95,7 @@ public struct SVMLightDataset: DatasetKind {
         let width = files.map(\.largestIndex).max() ?? 0
         guard width > 0 else { throw FileError(path, "holds no feature") }
         let corpus = TextCorpus(documents: [], labels: files.flatMap(\.labels))
-        let (classes, names, values) = try corpus.classes(task: reference.task, source: path)
+        let (classes, names, values) = try corpus.classes(task: reference.text(.task), source: path)
         let matrices = try files.map { try $0.matrix(columns: width) }
         let all = matrices.dropFirst().reduce(matrices[0]) { $0.appending($1) }
         let split: StratifiedSplit
@@ -102,4 +119,10 @@ public struct SVMLightDataset: DatasetKind {
         return DataSplits(train: dataset(split.train, "train"), validation: dataset(split.validation, "validation"),
                           test: dataset(split.test, "test"))
     }
+}
+
+extension DataOption {
+    /// text-csv: the column holding the text.
+    public static let textColumn = DataOption("text-column", key: "textColumn", .text,
+                                              help: "text-csv: the column holding the text (default: text); a .csv with it is read as text.")
 }
