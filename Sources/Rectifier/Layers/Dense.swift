@@ -1,5 +1,3 @@
-import CKernels
-
 /// A fully connected layer: output = s ⊙ f(input · W + b).
 ///
 /// `weights` is `inputSize x outputSize` (row i holds the fan-out of input i), so a batch of
@@ -15,11 +13,6 @@ public struct DenseLayer: Equatable, Sendable {
     public var activation: Activation
     /// The sign-trick mask (±1 per output unit), or nil.
     public var signs: [Float]?
-
-    /// The sparse kernels cut their work into this many slabs per thread. Threads claim slabs
-    /// as they come, so when one core runs slower (a busy neighbour on a shared machine), the
-    /// other takes over its share instead of waiting for it at every layer.
-    static let partsPerThread = 4
 
     /// Number of inputs.
     public var inputSize: Int { weights.rows }
@@ -69,8 +62,7 @@ public struct DenseLayer: Equatable, Sendable {
             switch input {
             case .sparse(let x):
                 precondition(x.rows == batch, "sparse batch of \(x.rows) rows, expected \(batch)")
-                rk_sparse_forward_parallel(la.pool.handle, x.nonZeros * n >= 1 << 17 ? la.threads : 1, la.sparseISA, batch, n,
-                                           x.rowStart, x.columns, x.values, w, n, output, n)
+                la.sparseProduct(x, w, n: n, into: output)
             case .dense(let x):
                 var sparse = false
                 if let scratch {
@@ -78,20 +70,14 @@ public struct DenseLayer: Equatable, Sendable {
                     if la.sparsity.considers(batch: batch) && batch <= scratch.capacity {
                         // Counting first: listing the non-zeros costs several times more, and
                         // is wasted on a batch the dense product takes.
-                        let nnz = rk_count_nonzero(la.sparseISA, batch * k, x)
+                        let nnz = la.countNonZeros(x, count: batch * k)
                         scratch.inputNonZeros = nnz
                         sparse = la.sparsity.sparseForward(batch: batch, k: k, nonZeros: nnz)
-                        if sparse {
-                            _ = rk_csr_build(batch, k, x, k, scratch.rowStart.pointer, scratch.index.pointer, scratch.values.pointer)
-                        }
+                        if sparse { scratch.build(from: x, rows: batch) }
                     }
                 }
                 if let scratch, sparse {
-                    // One slab per thread: the forward product is short, and more slabs cost more
-                    // claims than they save (measured with `rectifier bench`).
-                    let parts = scratch.inputNonZeros * n >= 1 << 17 ? la.threads : 1
-                    rk_sparse_forward_parallel(la.pool.handle, parts, la.sparseISA, batch, n, scratch.rowStart.pointer, scratch.index.pointer,
-                                               scratch.values.pointer, w, n, output, n)
+                    la.sparseProduct(scratch.batch(rows: batch), w, n: n, into: output)
                 } else {
                     la.gemm(m: batch, n: n, k: k, a: x, lda: k, b: w, ldb: n, beta: 0, c: output, ldc: n)
                 }
@@ -165,90 +151,29 @@ public struct DenseLayer: Equatable, Sendable {
     }
 
     /// W ← W + scale·∇W, b ← b + scale·∇b through the fused sparse kernel: only weight rows of
-    /// non-zero inputs are read, updated, and used for the input gradient. Rows are split
-    /// between threads. Returns false, having changed nothing, when the kernel could not run
-    /// (no memory for its copy of `delta`): the caller then takes the dense path.
+    /// non-zero inputs are read, updated, and used for the input gradient. Returns false, having
+    /// changed nothing, when the kernel could not run: the caller then takes the dense path.
     mutating func sparseBackwardAndUpdate(input: UnsafePointer<Float>, delta: UnsafeMutablePointer<Float>,
                                           inputGradient: UnsafeMutablePointer<Float>?, batch: Int, scale: Float,
                                           using la: LinearAlgebra, scratch: SparseScratch) -> Bool {
         let (k, n) = (inputSize, outputSize)
-        let packed = rk_sparse_backward_uses_blocks(batch, n) != 0 && scratch.outputSize == n ? scratch.packedDelta.pointer : nil
-        let status = weights.storage.withUnsafeMutableBufferPointer { w in
-            let parts = k * n >= 1 << 17 ? Self.partsPerThread * la.threads : 1
-            return rk_sparse_backward_parallel(la.pool.handle, parts, la.sparseISA, batch, n, k, input, k, delta, n,
-                                               w.baseAddress!, n, inputGradient, k, scale, packed)
+        let done = weights.storage.withUnsafeMutableBufferPointer { w in
+            la.sparseBackwardAndUpdate(input: input, rows: batch, delta: delta, weights: w.baseAddress!, k: k, n: n,
+                                       inputGradient: inputGradient, scale: scale, scratch: scratch)
         }
-        precondition(status != -1, "fused sparse backward needs a batch of at most \(RK_MAX_FUSED_BATCH)")
-        guard status == 0 else { return false }
+        guard done else { return false }
         bias.withUnsafeMutableBufferPointer { la.addColumnSums(of: delta, rows: batch, columns: n, scaledBy: scale, to: $0.baseAddress!) }
         return true
     }
 
     /// W ← W + scale·∇W, b ← b + scale·∇b for a sparse input given by columns: only the weight
-    /// rows of its non-zero columns are read and updated, split between threads.
+    /// rows of its non-zero columns are read and updated.
     mutating func updateRows(of columns: SparseColumns, delta: UnsafePointer<Float>, scale: Float, batch: Int,
                              using la: LinearAlgebra) {
         let (k, n) = (inputSize, outputSize)
         weights.storage.withUnsafeMutableBufferPointer { w in
-            let parts = columns.nonZeros * n >= 1 << 17 ? Self.partsPerThread * la.threads : 1
-            rk_csc_update_parallel(la.pool.handle, parts, la.sparseISA, n, k, columns.start.pointer, columns.rows.pointer,
-                                   columns.values.pointer, delta, n, w.baseAddress!, n, scale)
+            la.addScaledProduct(columns, delta, n: n, scale: scale, to: w.baseAddress!, k: k)
         }
         bias.withUnsafeMutableBufferPointer { la.addColumnSums(of: delta, rows: batch, columns: n, scaledBy: scale, to: $0.baseAddress!) }
-    }
-}
-
-/// Per-layer buffers of the sparse path: the batch's non-zero inputs in CSR form, and their
-/// count (from `forward`, for `backward`). The CSR buffers hold a whole batch and are made on
-/// first use: a layer whose input comes sparse (or never sparse enough) does not pay for them.
-public final class SparseScratch: @unchecked Sendable {
-    /// Largest batch the buffers hold.
-    public let capacity: Int
-    let inputSize: Int
-    let outputSize: Int
-    let rowStart: AlignedBuffer<Int32>
-    private(set) lazy var index = AlignedBuffer<Int32>(count: capacity * inputSize)
-    private(set) lazy var values = FloatBuffer(count: capacity * inputSize)
-    /// The large-batch backward's copy of ∂loss/∂z in 32-column blocks (`rk_pack_column_blocks`).
-    private(set) lazy var packedDelta = FloatBuffer(count: capacity * (outputSize & ~31))
-    /// Non-zero entries of the last input seen by `forward`, or -1 when not counted.
-    public internal(set) var inputNonZeros = -1
-
-    /// Buffers for batches of up to `capacity` rows of `inputSize` inputs into `outputSize`
-    /// units (0: the backward allocates its copy of ∂loss/∂z for each call).
-    public init(capacity: Int, inputSize: Int, outputSize: Int = 0) {
-        self.capacity = capacity
-        self.inputSize = inputSize
-        self.outputSize = outputSize
-        rowStart = AlignedBuffer(count: capacity + 1)
-    }
-}
-
-/// A sparse input batch by columns (CSC): for each input, the batch rows where it is non-zero
-/// and their values. The SGD update of the first layer walks W's rows, so it needs the batch
-/// this way round; the buffers grow with the largest batch seen and are then reused.
-public final class SparseColumns: @unchecked Sendable {
-    private(set) var start: AlignedBuffer<Int32>
-    private(set) var rows: AlignedBuffer<Int32>
-    private(set) var values: FloatBuffer
-    /// Entries of the last batch built.
-    public private(set) var nonZeros = 0
-
-    /// Buffers for inputs of `width` columns.
-    public init(width: Int) {
-        start = AlignedBuffer(count: width + 1)
-        rows = AlignedBuffer(count: 0)
-        values = FloatBuffer(count: 0)
-    }
-
-    /// Fills the buffers with the columns of `batch`.
-    func build(from batch: SparseBatch, width: Int) {
-        if start.count < width + 1 { start = AlignedBuffer(count: width + 1) }
-        if batch.nonZeros > rows.count {
-            rows = AlignedBuffer(count: batch.nonZeros * 2)
-            values = FloatBuffer(count: batch.nonZeros * 2)
-        }
-        nonZeros = rk_csr_transpose(batch.rows, width, batch.rowStart, batch.columns, batch.values,
-                                    start.pointer, rows.pointer, values.pointer)
     }
 }

@@ -81,10 +81,6 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
         return copy
     }
 
-    /// The `RK_ISA_*` body of the sparse kernels: the built-in kernel's instruction set (the
-    /// sparse kernels have AVX2 and portable bodies; AVX-512 runs the AVX2 one).
-    var sparseISA: Int32 { Int32(instructionSet.rawValue) }
-
     /// The same backend, with (true) or without ThreadChoice for small-minibatch training.
     public func with(threadChoice: Bool) -> LinearAlgebra {
         var copy = self
@@ -106,9 +102,18 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
     /// OpenBLAS stays faster at 1000 x 1000 x 1000; README "Performance").
     public static let defaultBLASMinimumDimension = 128
 
-    /// Products smaller than this many multiply-adds (and with B under a quarter of it) run on
-    /// one thread: below it, a second thread costs more than it saves.
+    /// Products of fewer multiply-adds than this run on one thread, unless they read at least
+    /// `streamingThreshold` weights: below both, a second thread costs more than it saves.
     static let parallelThreshold = 1 << 21
+    /// A product that reads this many weights runs on every thread however little it computes:
+    /// a batch-1 product (dense or sparse) is bound by reading W, and two cores read faster than one.
+    static let streamingThreshold = 1 << 17
+
+    /// The parts a product is cut into, one per thread or one in all: the one threading rule
+    /// of every product, dense and sparse.
+    func parts(multiplyAdds: Int, weightsRead: Int) -> Int {
+        multiplyAdds >= Self.parallelThreshold || weightsRead >= Self.streamingThreshold ? threads : 1
+    }
 
     /// The built-in kernel on `threads` threads, with the best micro-kernel the CPU runs up to
     /// `instructionSet` (lower ones are there to compare and test them).
@@ -167,9 +172,7 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
                       b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
-        // Parallel when there is enough arithmetic, or enough of B to stream (a batch-1 product is
-        // bound by reading B, and two cores read faster than one).
-        let parts = m * n * k >= Self.parallelThreshold || k * n >= Self.parallelThreshold / 4 ? threads : 1
+        let parts = parts(multiplyAdds: m * n * k, weightsRead: k * n)
         let status = rk_sgemm_parallel(pool.handle, parts, Int32(instructionSet.rawValue), transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda,
                                        b, ldb, beta, c, ldc)
         precondition(status == 0, "out of memory for the GEMM packing buffers")
