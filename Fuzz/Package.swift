@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // libFuzzer harnesses for Rectifier's file readers. Built and run by ../scripts/fuzz.sh:
-//   swift build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --product FuzzIDX
+//   swift build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --product RectifierFuzz
 import Foundation
 import PackageDescription
 
@@ -11,8 +11,10 @@ let library = Target.Dependency.product(name: "Rectifier", package: rectifier)
 let package = Package(
     name: "RectifierFuzz",
     dependencies: [.package(path: "..")],
-    targets: ["FuzzIDX", "FuzzSafeTensors", "FuzzCheckpoint", "FuzzProcessedACL", "FuzzReviews", "FuzzCSV", "FuzzSVMLight",
-              "FuzzVocabulary", "FuzzCIFAR", "FuzzBinaryMatrix", "FuzzTar", "FuzzEMNISTMapping", "FuzzSeeds"].map {
-        .executableTarget(name: $0, dependencies: [library])
-    }
+    targets: [
+        // Every reader's harness behind one libFuzzer driver (RectifierFuzz READER ...).
+        .executableTarget(name: "RectifierFuzz", dependencies: [library]),
+        // Writes the seed corpora.
+        .executableTarget(name: "FuzzSeeds", dependencies: [library]),
+    ]
 )

@@ -1,56 +1,47 @@
 #!/usr/bin/env bash
-# Fuzzes every file reader with libFuzzer for SECONDS each (default 600), starting from seed
-# corpora of valid files. Crashes land in fuzz/out/<reader>/ (turn each into a regression test).
+# Fuzzes every file reader with libFuzzer and AddressSanitizer for SECONDS each (default 600),
+# starting from seed corpora of valid files, under a 2 GB memory limit (an unbounded allocation
+# is a finding). Findings land in fuzz/out/<reader>/ (turn each into a regression test).
 #   scripts/fuzz.sh [SECONDS] [READER...]
-#   scripts/fuzz.sh --build-only              builds every harness, runs none (CI)
-# readers: idx safetensors checkpoint acl reviews csv svmlight vocabulary cifar binarymatrix tar emnistmapping
+#   scripts/fuzz.sh --build-only              builds the harnesses, runs none (CI)
+#   scripts/fuzz.sh --list                    the readers
 set -euo pipefail
 cd "$(dirname "$0")/../Fuzz"
 build_only=0
-if [ "${1:-}" = "--build-only" ]; then build_only=1; shift; fi
+case "${1:-}" in
+    --build-only) build_only=1; shift ;;
+    --list) list=1 ;;
+esac
 seconds=${1:-600}
 shift || true
-readers=${*:-idx safetensors checkpoint acl reviews csv svmlight vocabulary cifar binarymatrix tar emnistmapping}
 out=../fuzz/out
+corpus=../fuzz/corpus
 # Swift's crash backtracer can hang under AddressSanitizer; libFuzzer reports crashes itself.
 export SWIFT_BACKTRACE=enable=no
-corpus=../fuzz/corpus
 
 # Start clean: a build folder of this sub-package does not notice files added to the library.
 rm -rf .build-fuzz
 swift build -c release --product FuzzSeeds --scratch-path .build-fuzz >/dev/null
-if [ "$build_only" = 0 ]; then
-    mkdir -p "$corpus"
-    .build-fuzz/release/FuzzSeeds "$corpus"
+if ! swift build -c debug --product RectifierFuzz --scratch-path .build-fuzz \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library > .build-fuzz/build.log 2>&1; then
+    grep -E "error" .build-fuzz/build.log >&2 || cat .build-fuzz/build.log >&2
+    exit 1
 fi
+fuzz=.build-fuzz/debug/RectifierFuzz
+# Every reader the driver knows (its usage line lists them).
+all=$( ("$fuzz" 2>&1 || true) | sed -n "s/.*readers: //p")
+if [ "${list:-0}" = 1 ]; then echo "$all"; exit 0; fi
+if [ "$build_only" = 1 ]; then echo "built RectifierFuzz: $all"; exit 0; fi
+readers=${*:-$all}
 
+mkdir -p "$corpus"
+.build-fuzz/release/FuzzSeeds "$corpus"
 for reader in $readers; do
-    case $reader in
-        idx) product=FuzzIDX ;;
-        safetensors) product=FuzzSafeTensors ;;
-        checkpoint) product=FuzzCheckpoint ;;
-        acl) product=FuzzProcessedACL ;;
-        reviews) product=FuzzReviews ;;
-        csv) product=FuzzCSV ;;
-        svmlight) product=FuzzSVMLight ;;
-        vocabulary) product=FuzzVocabulary ;;
-        cifar) product=FuzzCIFAR ;;
-        binarymatrix) product=FuzzBinaryMatrix ;;
-        tar) product=FuzzTar ;;
-        emnistmapping) product=FuzzEMNISTMapping ;;
-        *) echo "unknown reader $reader" >&2; exit 2 ;;
-    esac
-    if ! swift build -c debug --product "$product" --scratch-path .build-fuzz \
-        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library > .build-fuzz/build.log 2>&1; then
-        grep -E "error" .build-fuzz/build.log >&2 || cat .build-fuzz/build.log >&2
-        exit 1
-    fi
-    [ "$build_only" = 1 ] && { echo "built $product"; continue; }
     mkdir -p "$out/$reader" "$corpus/$reader.work"
     cp -n "$corpus/$reader"/* "$corpus/$reader.work/" 2>/dev/null || true
     echo "== $reader: $seconds s"
-    .build-fuzz/debug/"$product" "$corpus/$reader.work" -max_total_time="$seconds" -max_len=65536 \
-        -rss_limit_mb=2048 -artifact_prefix="$out/$reader/" -print_final_stats=1 2>&1 |
+    "$fuzz" "$reader" "$corpus/$reader.work" -max_total_time="$seconds" -max_len=65536 \
+        -rss_limit_mb=2048 -malloc_limit_mb=2048 -artifact_prefix="$out/$reader/" -print_final_stats=1 2>&1 |
         grep -E "^(stat::|#[0-9]+ +DONE|==[0-9]+==|SUMMARY|artifact)" || true
-    echo "corpus size: $(ls "$corpus/$reader.work" | wc -l) files"
+    echo "corpus size: $(ls "$corpus/$reader.work" | wc -l) files; findings: $(ls "$out/$reader" | wc -l)"
 done

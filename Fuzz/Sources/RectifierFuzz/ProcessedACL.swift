@@ -3,8 +3,7 @@ import Rectifier
 /// processed_acl files: any input gives documents or a FileError. Skipping bad lines, every
 /// line is either a document or counted as skipped; failing on them, a file that passes gives
 /// the same documents.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+func fuzzProcessedACL(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = Array(UnsafeRawBufferPointer(start: start, count: count))
     do {
         let lenient = try ProcessedACL.parse(bytes, path: "fuzz", badLines: .skip)
@@ -21,16 +20,4 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         preconditionFailure("skip mode threw: \(error)")
     }
     return 0
-}
-
-// SwiftPM links executables with main = FuzzProcessedACL_main; hand control to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-               _ callback: @convention(c) (UnsafeRawPointer, Int) -> CInt) -> CInt
-
-@_cdecl("FuzzProcessedACL_main")
-func entry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return runDriver(&argc, &argv, fuzz)
 }

@@ -1,8 +1,7 @@
 import Rectifier
 
 /// CSV files: any input gives a consistent table or a FileError, nothing else.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+func fuzzCSV(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = Array(UnsafeRawBufferPointer(start: start, count: count))
     do {
         let table = try CSVTable.parse(bytes, path: "fuzz")
@@ -15,16 +14,4 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         preconditionFailure("unexpected error type: \(error)")
     }
     return 0
-}
-
-// SwiftPM links executables with main = FuzzCSV_main; hand control to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-               _ callback: @convention(c) (UnsafeRawPointer, Int) -> CInt) -> CInt
-
-@_cdecl("FuzzCSV_main")
-func entry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return runDriver(&argc, &argv, fuzz)
 }

@@ -3,8 +3,7 @@ import Rectifier
 /// Checkpoints: any input must decode to a consistent state or give a FileError. Inputs whose
 /// first byte is odd are taken as a payload and framed with a valid header and checksum, so the
 /// fuzzer also reaches the decoder behind the checksum.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+func fuzzCheckpoint(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     var bytes = Array(UnsafeRawBufferPointer(start: start, count: count))
     if let first = bytes.first, first & 1 == 1 { bytes = Checkpoint.frame(Array(bytes.dropFirst())) }
     do {
@@ -15,16 +14,4 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         preconditionFailure("unexpected error type: \(error)")
     }
     return 0
-}
-
-// SwiftPM links executables with main = FuzzCheckpoint_main; hand control to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-               _ callback: @convention(c) (UnsafeRawPointer, Int) -> CInt) -> CInt
-
-@_cdecl("FuzzCheckpoint_main")
-func entry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return runDriver(&argc, &argv, fuzz)
 }

@@ -2,8 +2,7 @@ import Rectifier
 
 /// svmlight files: any input gives consistent sparse rows or a FileError; skipping bad lines
 /// never throws, and the rows always make a valid sparse matrix.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+func fuzzSVMLight(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = Array(UnsafeRawBufferPointer(start: start, count: count))
     do {
         let file = try SVMLight.parse(bytes, path: "fuzz", badLines: .skip)
@@ -22,16 +21,4 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         preconditionFailure("skip mode threw: \(error)")
     }
     return 0
-}
-
-// SwiftPM links executables with main = FuzzSVMLight_main; hand control to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-               _ callback: @convention(c) (UnsafeRawPointer, Int) -> CInt) -> CInt
-
-@_cdecl("FuzzSVMLight_main")
-func entry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return runDriver(&argc, &argv, fuzz)
 }

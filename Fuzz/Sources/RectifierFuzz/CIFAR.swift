@@ -2,8 +2,7 @@ import Rectifier
 
 /// CIFAR-10 binary batches, raw or gzip-compressed: any input must give a batch or a FileError.
 /// A raw batch that is accepted must encode back to the input.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+func fuzzCIFAR(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = Array(UnsafeRawBufferPointer(start: start, count: count))
     let compressed = Gzip.isCompressed(bytes)
     do {
@@ -17,16 +16,4 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         preconditionFailure("unexpected error type: \(error)")
     }
     return 0
-}
-
-// SwiftPM links executables with main = FuzzCIFAR_main; hand control to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-               _ callback: @convention(c) (UnsafeRawPointer, Int) -> CInt) -> CInt
-
-@_cdecl("FuzzCIFAR_main")
-func entry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return runDriver(&argc, &argv, fuzz)
 }

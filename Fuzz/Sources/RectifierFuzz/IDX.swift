@@ -2,8 +2,7 @@ import Rectifier
 
 /// IDX files, raw or gzip-compressed: any input must give an array or a FileError, nothing else,
 /// and reading from a stream must agree with parsing the inflated bytes.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+func fuzzIDX(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let input = Array(UnsafeRawBufferPointer(start: start, count: count))
     let limit = 1 << 24
     var parsed: IDXArray?
@@ -28,16 +27,4 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     }
     precondition(parsed == streamed, "streamed read and parse disagree")
     return 0
-}
-
-// SwiftPM links executables with main = FuzzIDX_main; hand control to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-               _ callback: @convention(c) (UnsafeRawPointer, Int) -> CInt) -> CInt
-
-@_cdecl("FuzzIDX_main")
-func entry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return runDriver(&argc, &argv, fuzz)
 }

@@ -4,8 +4,7 @@ import Rectifier
 /// give a matrix or a FileError, and the two must agree — both refuse, or both give the same
 /// elements. A raw file that is accepted must encode back to the input, but for the unused
 /// dimensions of a matrix of fewer than three, which are not part of its shape.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+func fuzzBinaryMatrix(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = Array(UnsafeRawBufferPointer(start: start, count: count))
     let limit = 1 << 24
     var whole: BinaryMatrix?
@@ -48,16 +47,4 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
                      "a raw file does not encode back to its bytes")
     }
     return 0
-}
-
-// SwiftPM links executables with main = FuzzBinaryMatrix_main; hand control to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-               _ callback: @convention(c) (UnsafeRawPointer, Int) -> CInt) -> CInt
-
-@_cdecl("FuzzBinaryMatrix_main")
-func entry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return runDriver(&argc, &argv, fuzz)
 }
