@@ -52,11 +52,14 @@ struct ScheduleOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Drop each input value of a training batch with probability P, scaling the kept ones by 1/(1-P) (default: none, the paper's); a regulariser for bag-of-words inputs.", valueName: "P"))
     var inputDropout: Float?
 
-    @Option(help: "Maximum number of epochs.")
-    var epochs: Int = TrainingConfig().epochs
+    @Option(help: "Parameters to keep: best (the epoch of lowest validation error, ties broken by validation loss) or last.")
+    var keep: KeepPolicy = .best
 
-    @Option(help: "Stop after this many epochs without a better validation error (0: never).")
-    var patience: Int = TrainingConfig().patience
+    @Option(help: "Maximum number of epochs (default 60; with --resume, train a finished or stopped run longer).")
+    var epochs: Int?
+
+    @Option(help: "Stop after this many epochs without a better validation error (0: never; default 15).")
+    var patience: Int?
 
     /// The training configuration these options and `model` give.
     func trainingConfig(_ model: ModelOptions) throws -> TrainingConfig {
@@ -65,10 +68,11 @@ struct ScheduleOptions: ParsableArguments {
         c.momentum = momentum
         // The default rule is recorded as nil, so that naming it keeps a specification's hash.
         c.optimizer = optimizer.map { $0.lowercased() }.flatMap { $0 == SGD.name ? nil : $0 }
-        c.epochs = epochs
-        c.patience = patience
+        c.epochs = epochs ?? c.epochs
+        c.patience = patience ?? c.patience
         c.learningRateDecayEpochs = lrDecayEpochs
         c.inputDropout = inputDropout
+        c.keep = keep == .best ? nil : keep  // the default is recorded as nil, keeping earlier hashes
         return try model.apply(to: c)
     }
 }

@@ -33,6 +33,15 @@ struct DataOptions: ParsableArguments {
     @Option(help: ArgumentHelp(DataOption.fold.help, valueName: "n")) var fold: Int?
     @Option(help: ArgumentHelp(DataOption.splitSeed.help, valueName: "seed")) var splitSeed: UInt64?
     @Flag(help: ArgumentHelp(DataOption.skipBadLines.help)) var skipBadLines = false
+    @Option(help: ArgumentHelp(DataOption.labelsFile.help, valueName: "file")) var labelsFile: String?
+    @Option(help: ArgumentHelp(DataOption.xKey.help, valueName: "name")) var xKey: String?
+    @Option(help: ArgumentHelp(DataOption.yKey.help, valueName: "name")) var yKey: String?
+    @Option(help: ArgumentHelp(DataOption.standardize.help, valueName: "on|off")) var standardize: String?
+
+    @Option(help: ArgumentHelp("Memory the data and the network may take, e.g. 8G (default: this machine's memory); a run that needs more is refused before it starts.", valueName: "size"))
+    var maxMemory: String?
+    @Option(help: ArgumentHelp("Most classes a label column may have (default 1000).", valueName: "n"))
+    var maxClasses: Int?
 
     /// The dataset options given, by name, as text.
     var arguments: [String: String] {
@@ -44,7 +53,8 @@ struct DataOptions: ParsableArguments {
             DataOption.vocabulary.name: vocabulary.map(String.init), DataOption.vocabularyFrom.name: vocabularyFrom,
             DataOption.features.name: features, DataOption.testFraction.name: testFraction.map { String($0) },
             DataOption.folds.name: folds.map(String.init), DataOption.splitSeed.name: splitSeed.map { String($0) },
-            DataOption.skipBadLines.name: skipBadLines ? "true" : nil,
+            DataOption.skipBadLines.name: skipBadLines ? "true" : nil, DataOption.labelsFile.name: labelsFile,
+            DataOption.xKey.name: xKey, DataOption.yKey.name: yKey, DataOption.standardize.name: standardize,
         ]
         // --folds K alone runs every fold; the reference names fold 0 until cross-validation sets each.
         given[DataOption.fold.name] = fold.map(String.init) ?? (folds == nil ? nil : "0")
@@ -56,6 +66,7 @@ struct DataOptions: ParsableArguments {
 
     func validate() throws {
         if fold != nil && folds == nil { throw ValidationError("--fold needs --folds K") }
+        _ = try limits()
         do { try reference().validate() } catch let e as UsageError { throw ValidationError(e.message) }
     }
 
@@ -76,9 +87,25 @@ struct DataOptions: ParsableArguments {
         return try DataReference(dataset: name, directory: directory, arguments: arguments)
     }
 
+    /// How much the command may read and hold.
+    func limits() throws -> Limits {
+        var limits = Limits(fileBytes: ProcessEnvironment.current.maxFileBytes)
+        if let maxMemory {
+            guard let bytes = Limits.parseSize(maxMemory) else {
+                throw ValidationError("--max-memory: '\(maxMemory)' is not a size (such as 8G, 512M or 2000000000)")
+            }
+            limits.memoryBytes = bytes
+        }
+        if let maxClasses {
+            guard maxClasses >= 2 else { throw ValidationError("--max-classes must be at least 2, got \(maxClasses)") }
+            limits.classes = maxClasses
+        }
+        return limits
+    }
+
     /// Loads and splits the data.
     func load() throws -> DataSplits {
-        try reference().load(limit: ProcessEnvironment.current.maxFileBytes)
+        try reference().load(limits: limits())
     }
 }
 

@@ -45,8 +45,8 @@ struct Pretrain: ParsableCommand {
         let directory = resume ?? out
         let spec = try resume.map { try Run.specification(in: $0, limit: ProcessEnvironment.current.maxFileBytes) } ?? specification()
         console.line("compute: \(la)")
-        let options = RunOptions(linearAlgebra: la, fileSizeLimit: ProcessEnvironment.current.maxFileBytes,
-                                 dataDirectory: resume == nil ? nil : data.dataDir)
+        var options = RunOptions(linearAlgebra: la, dataDirectory: resume == nil ? nil : data.dataDir)
+        options.limits = try data.limits()
         let result = try RunConsole(console: console).execute(Run(spec, directory: directory, options: options))
         if let directory, let r = result.pretraining {
             console.line("pre-trained \(r.layers.count) layer(s) in \(format(r.wallSeconds, 1)) s; "

@@ -16,6 +16,6 @@ struct RectifierCommand: ParsableCommand {
             (see README, Performance), RECTIFIER_MAX_FILE_BYTES=n bounds the size of any file read.
             """,
         version: "0.1.0",
-        subcommands: [Demo.self, Train.self, Pretrain.self, Evaluate.self, Predict.self, Bench.self, DatasetsCommand.self, SweepCommand.self, Reproduce.self, ReportCommand.self],
+        subcommands: [Demo.self, Train.self, Pretrain.self, Evaluate.self, Predict.self, Export.self, Bench.self, DatasetsCommand.self, SweepCommand.self, Reproduce.self, ReportCommand.self],
         defaultSubcommand: Demo.self)
 }

@@ -42,8 +42,13 @@ struct RunConsole {
         switch event {
         case .reused:
             console.line("already finished: the run directory holds this run's result")
-        case let .dataLoaded(train, validation, test, name):
-            if !quiet { console.line("data: \(name) \(train) / validation \(validation) / test \(test)") }
+        case let .dataLoaded(train, validation, test, _):
+            if !quiet {
+                console.line("data: \(spec.data), \(train) training / \(validation) validation / \(test) test examples")
+                if spec.data.isShippedSubset {
+                    console.line("(no data option given: the MNIST subset shipped with the package; --data-dir, --data-file or --dataset for other data)")
+                }
+            }
         case let .pretrainingStarted(c, done):
             if quiet { return }
             let layers = c.hiddenSizes.indices
@@ -107,6 +112,10 @@ struct RunConsole {
                 console.error("warning: \(refitting ? "refit " : "")\(d)")
                 console.error("--on-divergence reduce-lr: back to the start of epoch \(d.epoch), learning rate \(newRate)")
             }
+        case .warning(let text):
+            console.error("warning: \(text)")
+        case .steps:
+            break  // written to steps.jsonl; the progress bar shows the same
         }
     }
 }

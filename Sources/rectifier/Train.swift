@@ -3,6 +3,7 @@ import Foundation
 import Rectifier
 
 extension DivergencePolicy: ExpressibleByArgument {}
+extension KeepPolicy: ExpressibleByArgument {}
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,6 +45,12 @@ struct Train: ParsableCommand {
     @Option(help: "Also save a checkpoint every this many minutes within an epoch.")
     var checkpointMinutes: Double = 10
 
+    @Option(help: ArgumentHelp("With --out: every N steps, the epoch's running loss and each layer's sparsity go to RUN_DIR/steps.jsonl.", valueName: "n"))
+    var logEvery: Int?
+
+    @Flag(help: "With --out: also write TensorBoard event files in RUN_DIR/tensorboard (tensorboard --logdir RUN_DIR/tensorboard).")
+    var tensorboard = false
+
     @Option(help: ArgumentHelp("Continue the interrupted run in this directory (all settings come from its config.json).", valueName: "run-dir"))
     var resume: String?
 
@@ -56,16 +63,22 @@ struct Train: ParsableCommand {
     func validate() throws {
         _ = try specification()
         _ = try compute.linearAlgebra()
+        if let logEvery, logEvery <= 0 { throw ValidationError("--log-every must be positive, got \(logEvery)") }
+        if (logEvery != nil || tensorboard) && out == nil && resume == nil {
+            throw ValidationError("--log-every and --tensorboard write into the run directory: give --out DIR")
+        }
         if !(checkpointMinutes > 0 && checkpointMinutes <= 100_000) {
             throw ValidationError("--checkpoint-minutes must be between 0 and 100000, got \(checkpointMinutes)")
         }
         if resume != nil {
             var defaults = TrainingConfig()
             defaults.onDivergence = onDivergence
-            guard try trainingConfig() == defaults, out == nil, !pretrain, initFrom == nil, !refit, data.dataset == nil,
+            var given = try trainingConfig()
+            (given.epochs, given.patience) = (defaults.epochs, defaults.patience)
+            guard given == defaults, out == nil, !pretrain, initFrom == nil, !refit, data.dataset == nil,
                   data.arguments.isEmpty else {
                 throw ValidationError("--resume continues a run with the settings in its directory; give only --data-dir, "
-                    + "--backend, --threads and --checkpoint-minutes with it")
+                    + "--epochs and --patience (to train it longer), --backend, --threads and --checkpoint-minutes with it")
             }
         }
     }
@@ -97,11 +110,20 @@ struct Train: ParsableCommand {
         let la = try compute.linearAlgebra()
         let console = Console()
         let directory = resume ?? out
-        let spec = try resume.map { try Run.specification(in: $0, limit: ProcessEnvironment.current.maxFileBytes) } ?? specification()
+        let limit = ProcessEnvironment.current.maxFileBytes
+        let spec: RunSpecification
+        if let resume, schedule.epochs != nil || schedule.patience != nil {
+            spec = try Run.extend(resume, epochs: schedule.epochs, patience: schedule.patience, limit: limit)
+            console.line("\(resume): training up to \(spec.training!.epochs) epochs (patience \(spec.training!.patience))")
+        } else {
+            spec = try resume.map { try Run.specification(in: $0, limit: limit) } ?? specification()
+        }
         console.line("compute: \(la)")
-        let options = RunOptions(linearAlgebra: la, checkpointInterval: .seconds(checkpointMinutes * 60),
-                                 fileSizeLimit: ProcessEnvironment.current.maxFileBytes,
+        var options = RunOptions(linearAlgebra: la, checkpointInterval: .seconds(checkpointMinutes * 60),
                                  dataDirectory: resume == nil ? nil : data.dataDir)
+        options.limits = try data.limits()
+        options.logEvery = logEvery
+        options.tensorBoard = tensorboard
         if spec.data.folds != nil && (resume != nil || data.fold == nil) {
             return try crossValidate(spec, directory: directory, options: options, console: console)
         }

@@ -259,7 +259,7 @@ import Testing
     func corruptModelFileIsNamed() throws {
         let path = TestSupport.temporaryDirectory() + "/model.safetensors"
         _ = FileManager.default.createFile(atPath: path, contents: Data((0..<1000).map { UInt8(($0 * 37) % 251) }))
-        let r = try Self.run(["evaluate", path])
+        let r = try Self.run(["evaluate", path, "--data-dir", MNISTDataset.shippedSubsetDirectory, "--validation", "1000"])
         #expect(r.status != 0)
         #expect(r.stderr.contains(path))
     }
@@ -309,7 +309,7 @@ import Testing
         let path = TestSupport.temporaryDirectory() + "/small.safetensors"
         var rng = RandomSource(seed: 1)
         try Network(Architecture(inputSize: 12, hiddenSizes: [4], classes: 10, activation: .rectifier), rng: &rng).save(to: path)
-        let r = try Self.run(["evaluate", path])
+        let r = try Self.run(["evaluate", path, "--data-dir", MNISTDataset.shippedSubsetDirectory, "--validation", "1000"])
         #expect(r.status != 0)
         #expect(r.stderr.contains(path) && r.stderr.contains("expects 12 inputs") && r.stderr.contains("has 784"), "\(r.stderr)")
         #expect(!r.stderr.contains("Fatal error"))

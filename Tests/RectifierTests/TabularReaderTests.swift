@@ -89,8 +89,7 @@ import Testing
         let cases: [(String, String)] = [
             ("1 1:1\n1 3:1 2:1\n", "line 2: index 2 after 3: indices must increase strictly"),
             ("1 2:1 2:1\n", "index 2 after 2"),
-            ("1 0:1\n", "index «0» is not an integer from 1"),
-            ("1 2147483648:1\n", "is not an integer from 1 to 2147483647"),
+            ("1 2147483647:1\n", "is not an integer from 0 to 2147483646"),
             ("1 x:1\n", "index «x»"),
             ("1 1:abc\n", "value «abc» of index 1 is not a finite number"),
             ("1 1:nan\n", "value «nan»"),
@@ -110,7 +109,18 @@ import Testing
         let file = try SVMLight.read(writeTextFile("1 1:1\n2 9:1 8:1\n3 2:x\n4 5:1\n"), badLines: .skip)
         #expect(file.labels == ["1", "4"])
         #expect(file.skipped.count == 2)
-        #expect(file.largestIndex == 5, "indices of skipped lines do not count")
-        #expect(file.rowStart == [0, 1, 2] && file.columns == [0, 4])
+        #expect(file.largestIndex == 5 && file.width(zeroBased: false) == 5, "indices of skipped lines do not count")
+        #expect(file.rowStart == [0, 1, 2] && file.indices == [1, 5])
+    }
+
+    /// scikit-learn's dump_svmlight_file writes 0-based indices: a file with an index 0 is read
+    /// 0-based throughout (as its load_svmlight_file's zero_based="auto"), else 1-based.
+    @Test func zeroBasedIndicesAreDetected() throws {
+        let zero = try SVMLight.read(writeTextFile("1 0:1 3:2\n0 1:5\n"))
+        #expect(zero.hasZeroIndex && zero.row(0).map(\.column) == [0, 3] && zero.row(1).map(\.column) == [1])
+        #expect(try zero.matrix().densified() == Matrix(rows: 2, columns: 4, storage: [1, 0, 0, 2, 0, 5, 0, 0]))
+        let one = try SVMLight.read(writeTextFile("1 1:1 3:2\n"))
+        #expect(try !one.hasZeroIndex && one.row(0).map(\.column) == [0, 2] && one.matrix().columns == 3)
+        #expect(throws: UsageError.self) { try zero.matrix(zeroBased: false) }
     }
 }

@@ -94,6 +94,19 @@ public struct DataSplits: Sendable {
     /// More inputs for unsupervised pre-training, beside the training inputs (Amazon: the
     /// training parts of the other domains); nil: none.
     public var unlabeled: Inputs?
+    /// Tables and arrays: the standardisation applied to all three parts (fitted on the
+    /// training part), which the model keeps; nil: none.
+    public var standardization: Standardization?
+    /// Records the reader left out (`--skip-bad-lines`).
+    public var skipped = SkippedRecords()
+    /// Tables: the name of each input feature (the file's column names), or nil.
+    public var featureNames: [String]?
+    /// Tables: the name of the label column, or nil.
+    public var labelColumn: String?
+    /// Tables and arrays: which examples (0-based, in the order read) went to each part, so
+    /// that another tool can be compared on the same split (`RUN_DIR/split.json`); nil for
+    /// datasets whose files come split.
+    public var split: StratifiedSplit?
     public init(train: Dataset, validation: Dataset, test: Dataset) {
         self.train = train
         self.validation = validation

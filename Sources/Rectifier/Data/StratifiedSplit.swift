@@ -6,7 +6,7 @@
 /// round(n_c · testFraction) go to the test set, the next ones up to
 /// round(n_c · (testFraction + validationFraction)) to validation, the rest to training. The
 /// three index sets are disjoint, cover every example, and are sorted.
-public struct StratifiedSplit: Equatable, Sendable {
+public struct StratifiedSplit: Equatable, Sendable, Codable {
     /// Indices of the training examples, increasing.
     public var train: [Int]
     /// Indices of the validation examples, increasing.
@@ -73,6 +73,38 @@ public struct StratifiedSplit: Equatable, Sendable {
             var members = byClass[label]!
             rng.shuffle(&members)
             return members
+        }
+    }
+}
+
+extension StratifiedSplit {
+    /// The split a single-file dataset's `reference` asks for, of examples of `classes`: fold
+    /// `fold` of `folds` as the test set (stratified, seeded by `split-seed`) and `validation`
+    /// examples (10%) of the rest for validation; or, without folds, a stratified
+    /// `test-fraction` (0.2) / `validation` (10%) / the rest. A `UsageError` for more folds than
+    /// the smallest class has examples, or a split that leaves a part empty.
+    public init(classes: [Int32], reference: DataReference) throws {
+        var rng = RandomSource(seed: UInt64(reference.integer(.splitSeed) ?? 0)).derived("split")
+        func validationFraction(of count: Int) -> Double {
+            reference.validation.map { Double($0) / Double(max(1, count)) } ?? 0.1
+        }
+        if let folds = reference.folds, let fold = reference.fold {
+            var sizes: [Int32: Int] = [:]
+            for c in classes { sizes[c, default: 0] += 1 }
+            let smallest = sizes.values.min() ?? 0
+            guard folds <= smallest else {
+                throw UsageError("--folds \(folds): the smallest class has \(smallest) example\(smallest == 1 ? "" : "s"), "
+                    + "so at most \(smallest) folds can each test every class")
+            }
+            let assignment = try StratifiedSplit.folds(labels: classes, count: folds, rng: &rng)
+            let test = assignment.indices.filter { assignment[$0] == fold }
+            let rest = assignment.indices.filter { assignment[$0] != fold }
+            let inner = try StratifiedSplit(labels: rest.map { classes[$0] }, testFraction: validationFraction(of: rest.count),
+                                            validationFraction: 0, rng: &rng)
+            self.init(train: inner.train.map { rest[$0] }, validation: inner.test.map { rest[$0] }, test: test)
+        } else {
+            try self.init(labels: classes, testFraction: reference.number(.testFraction) ?? 0.2,
+                          validationFraction: validationFraction(of: classes.count), rng: &rng)
         }
     }
 }

@@ -44,6 +44,8 @@ public struct Checkpoint: Sendable, Equatable {
         var running: TrainingState.RunningTotals
         var bestEpoch: Int
         var bestValidationError: Double
+        var bestValidationLoss: Double?
+        var warnings: [String]?
         var history: [EpochMetrics]
         var learningRate: Float
         var learningRateReductions: Int
@@ -64,7 +66,9 @@ public struct Checkpoint: Sendable, Equatable {
         let record = Record(
             config: config, architecture: state.network.architecture, data: data, epoch: state.epoch, position: state.position,
             orderGenerator: state.order.generator, epochGenerator: state.order.epochStartGenerator, running: state.running,
-            bestEpoch: state.bestEpoch, bestValidationError: state.bestValidationError, history: state.history,
+            bestEpoch: state.bestEpoch, bestValidationError: state.bestValidationError,
+            bestValidationLoss: state.bestValidationLoss.isFinite ? state.bestValidationLoss : nil,
+            warnings: state.warnings.isEmpty ? nil : state.warnings, history: state.history,
             learningRate: state.optimizer.learningRate, learningRateReductions: state.learningRateReductions,
             elapsedSeconds: elapsedSeconds, backend: backend)
         file.metadata["state"] = String(decoding: try FileIO.jsonEncoder().encode(record), as: UTF8.self)
@@ -135,6 +139,7 @@ public struct Checkpoint: Sendable, Equatable {
         let state = TrainingState(network: network, optimizer: optimizer, order: order,
                                   epoch: record.epoch, running: record.running, best: best,
                                   bestEpoch: record.bestEpoch, bestValidationError: record.bestValidationError,
+                                  bestValidationLoss: record.bestValidationLoss ?? .infinity, warnings: record.warnings ?? [],
                                   history: record.history, learningRateReductions: record.learningRateReductions,
                                   epochStart: epochStart)
         return Checkpoint(state: state, config: record.config, data: record.data, elapsedSeconds: record.elapsedSeconds,

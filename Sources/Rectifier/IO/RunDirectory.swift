@@ -52,8 +52,13 @@ public struct RunDirectory: Sendable {
     public var stackPath: String { path + "/" + Self.stackFile }
     public var pretrainingCheckpointPath: String { path + "/" + Self.pretrainingCheckpointFile }
 
-    /// Writes `config.json`.
-    public func writeRecord(_ record: RunRecord) throws { try FileIO.writeJSON(record, to: configPath) }
+    /// Writes `config.json`. A record rewritten for the same specification keeps the run's
+    /// extension history (`Run.extend`).
+    public func writeRecord(_ record: RunRecord) throws {
+        var record = record
+        if record.extensions == nil, let old = try? readRecord(), old.specHash == record.specHash { record.extensions = old.extensions }
+        try FileIO.writeJSON(record, to: configPath)
+    }
 
     /// The run recorded in `config.json`, or nil when there is none.
     public func readRecord(limit: Int = FileIO.defaultSizeLimit) throws -> RunRecord? {
@@ -99,6 +104,8 @@ public struct RunRecord: Codable, Equatable, Sendable {
     public var architecture: Architecture?
     /// Backend and threads of the session that wrote this.
     public var backend: String
+    /// How the run was extended after it started (`epochs: 2 → 4`), oldest first.
+    public var extensions: [String]?
 
     public init(specHash: String, specification: RunSpecification, architecture: Architecture?, backend: String) {
         self.specHash = specHash

@@ -111,6 +111,19 @@ public enum Activation: Equatable, Hashable, Sendable {
         }
     }
 
+    /// The PyTorch module that computes it (`ReLU()`), for `rectifier export --to torch`; nil
+    /// for the identity, which needs none.
+    public var torchModule: String? {
+        switch self {
+        case .rectifier: "ReLU()"
+        case .softplus: "Softplus()"
+        case .rescaledSoftplus(let a): "Softplus(beta=\(a))"
+        case .tanh: "Tanh()"
+        case .sigmoid: "Sigmoid()"
+        case .linear: nil
+        }
+    }
+
     /// f(x), overflow-safe for every finite and infinite input.
     @inlinable
     public func callAsFunction(_ x: Float) -> Float {

@@ -12,6 +12,9 @@ extension PretrainedStack {
         public var signTrick: Bool
     }
 
+    /// The `format` of a stack file's metadata.
+    public static let format = "rectifier-stack"
+
     /// The stack's shape.
     public var shape: Shape {
         Shape(inputSize: layers[0].inputSize, hiddenSizes: layers.map(\.outputSize), activation: layers[0].activation,
@@ -21,7 +24,7 @@ extension PretrainedStack {
     /// Writes the stack atomically.
     public func save(to path: String, metadata: [String: String] = [:]) throws {
         var file = SafeTensors(metadata: metadata)
-        file.metadata["format"] = "rectifier-stack"
+        file.metadata["format"] = Self.format
         file.metadata["stack"] = String(decoding: try FileIO.jsonEncoder().encode(shape), as: UTF8.self)
         file.metadata["reports"] = String(decoding: try FileIO.jsonEncoder().encode(reports), as: UTF8.self)
         encodeLayers(layers, into: &file)
@@ -36,7 +39,7 @@ extension PretrainedStack {
     /// Reads a stack written by `save`, and the metadata saved with it.
     public static func read(from path: String, limit: Int = FileIO.defaultSizeLimit) throws -> (stack: PretrainedStack, metadata: [String: String]) {
         let file = try SafeTensors.read(path, limit: limit)
-        guard file.metadata["format"] == "rectifier-stack", let json = file.metadata["stack"],
+        guard file.metadata["format"] == Self.format, let json = file.metadata["stack"],
               let shape = try? FileIO.jsonDecoder().decode(Shape.self, from: Data(json.utf8)), !shape.hiddenSizes.isEmpty else {
             throw FileError(path, "not a pre-trained stack (written by `rectifier pretrain`)")
         }

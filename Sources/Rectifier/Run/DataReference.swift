@@ -28,7 +28,9 @@ public struct DataReference: Codable, Equatable, Sendable, CustomStringConvertib
     public init(dataset: String, directory: String?, arguments: [String: String]) throws {
         self.init(dataset: dataset, directory: directory)
         let kind = try self.kind
-        for (name, text) in arguments.sorted(by: { $0.key < $1.key }) {
+        // In the options' order, so that --folds is named before the --fold it implies.
+        let order = Dictionary(uniqueKeysWithValues: Datasets.allOptions.enumerated().map { ($1.name, $0) })
+        for (name, text) in arguments.sorted(by: { (order[$0.key] ?? .max, $0.key) < (order[$1.key] ?? .max, $1.key) }) {
             guard let option = kind.options.first(where: { $0.name == name }) else {
                 throw UsageError(Self.notRead(name, by: kind))
             }
@@ -124,11 +126,27 @@ public struct DataReference: Codable, Equatable, Sendable, CustomStringConvertib
     }
 
     /// Reads the dataset's files (from `directory`, or from `overrideDirectory` when the files
-    /// have moved) and splits them into training, validation and test sets; no file larger
-    /// than `limit` bytes is read.
-    public func load(limit: Int = FileIO.defaultSizeLimit, overrideDirectory: String? = nil) throws -> DataSplits {
+    /// have moved) within `limits`, and splits them into training, validation and test sets.
+    /// Tables and arrays are standardised (unless `--standardize off`): with `standardization`
+    /// when given (a trained model's), else with the training part's statistics. A split
+    /// without test examples is refused.
+    public func load(limits: Limits = Limits(), overrideDirectory: String? = nil,
+                     standardization given: Standardization? = nil) throws -> DataSplits {
         try validate()
-        return try kind.load(self, directory: resolvedDirectory(override: overrideDirectory), limit: limit)
+        let kind = try self.kind
+        var splits = try kind.load(self, directory: resolvedDirectory(override: overrideDirectory), limits: limits)
+        guard splits.test.count > 0 else {
+            throw UsageError("\(self): the split leaves no test examples (\(splits.train.count) training, "
+                + "\(splits.validation.count) validation); give more data or a larger --test-fraction")
+        }
+        if kind.inputKind == .table && text(.standardize) != "off" {
+            let s = given ?? Standardization(fitting: splits.train.inputs.densified())
+            splits.train.inputs = s.apply(to: splits.train.inputs)
+            splits.validation.inputs = s.apply(to: splits.validation.inputs)
+            splits.test.inputs = s.apply(to: splits.test.inputs)
+            splits.standardization = s
+        }
+        return splits
     }
 
     /// Where the files are read from: the directory given, else the shipped subset, else `data/NAME`.

@@ -26,6 +26,37 @@ public struct Run {
         self.options = options
     }
 
+    /// Lets the run in `directory` train for `epochs` epochs (and stop early after `patience`
+    /// epochs without improvement, when given) instead of what it was started with: its
+    /// record takes the new specification, with the change noted in `extensions`, and the next
+    /// `execute` continues from its last checkpoint, as a run started with these settings
+    /// would have gone on (as far as early stopping allows). Returns the new specification.
+    public static func extend(_ directory: String, epochs: Int?, patience: Int?, limit: Int = FileIO.defaultSizeLimit) throws -> RunSpecification {
+        let dir = try RunDirectory(existing: directory)
+        guard var record = try dir.readRecord(limit: limit) else { throw FileError(directory, "holds no run (no \(RunDirectory.recordFile))") }
+        guard var training = record.specification.training else { throw UsageError("\(directory) holds a pre-training run: nothing to train longer") }
+        guard FileManager.default.fileExists(atPath: dir.checkpointPath) else {
+            throw FileError(directory, "has no checkpoint to continue from (\(RunDirectory.checkpointFile))")
+        }
+        let done = try Checkpoint.read(dir.checkpointPath, limit: limit).state.epoch
+        if let epochs {
+            guard epochs > done else { throw UsageError("--epochs \(epochs): \(directory) has already run \(done) epochs") }
+            training.epochs = epochs
+        }
+        if let patience { training.patience = patience }
+        var extended = record.specification
+        extended.training = training
+        try extended.validate()
+        let changes = extended.differences(from: record.specification)
+        guard !changes.isEmpty else { return extended }
+        record.extensions = (record.extensions ?? []) + [changes.joined(separator: ", ")]
+        record.specification = extended
+        record.specHash = extended.hash
+        try dir.writeRecord(record)
+        if FileManager.default.fileExists(atPath: dir.resultPath) { try FileManager.default.removeItem(atPath: dir.resultPath) }
+        return extended
+    }
+
     /// Reads the specification recorded in a run directory (for `--resume`).
     public static func specification(in directory: String, limit: Int = FileIO.defaultSizeLimit) throws -> RunSpecification {
         let dir = try RunDirectory(existing: directory)
@@ -50,7 +81,7 @@ public struct Run {
                 return finished
             }
         }
-        let splits = try spec.data.load(limit: options.fileSizeLimit, overrideDirectory: options.dataDirectory)
+        let splits = try spec.data.load(limits: options.limits, overrideDirectory: options.dataDirectory)
         events(.dataLoaded(train: splits.train.count, validation: splits.validation.count, test: splits.test.count,
                            name: splits.train.name))
         try dir?.writeRecord(RunRecord(specHash: hash, specification: spec, architecture: nil,
@@ -59,6 +90,7 @@ public struct Run {
             let context = RunContext(specification: spec, hash: hash, directory: dir, options: options, splits: splits,
                                      events: events)
             var stack: PretrainedStack?
+            var initial: Network?
             if let pretraining = spec.pretraining {
                 let done = try context.pretrain(pretraining)
                 if spec.training == nil {
@@ -69,9 +101,14 @@ public struct Run {
                 }
                 stack = done
             } else if let initFrom = spec.initFrom {
-                stack = try PretrainedStack.load(from: initFrom, limit: options.fileSizeLimit)
+                // A stack from `rectifier pretrain`, or a whole model (Rectifier's or a PyTorch MLP's) to fine-tune.
+                if try SafeTensors.read(initFrom, limit: options.fileSizeLimit).metadata["format"] == PretrainedStack.format {
+                    stack = try PretrainedStack.load(from: initFrom, limit: options.fileSizeLimit)
+                } else {
+                    initial = try Model.load(initFrom, limits: options.limits, activation: spec.training?.activation ?? .rectifier).network
+                }
             }
-            return RunResult(specHash: hash, training: try context.fineTune(from: stack))
+            return RunResult(specHash: hash, training: try context.fineTune(from: stack, network: initial))
         }
     }
 
@@ -87,8 +124,10 @@ public struct Run {
             return nil
         }
         guard record.specHash == hash else {
-            throw FileError(dir.path, "holds another run (specification \(record.specHash), \(record.specification.summary)); "
-                + "this one is \(hash) (\(specification.summary)): use another directory, or --resume \(dir.path) to continue that one")
+            let changes = specification.differences(from: record.specification)
+            throw FileError(dir.path, "holds another run (\(record.specification.summary)); this one differs in "
+                + changes.prefix(10).joined(separator: ", ") + (changes.count > 10 ? ", … and \(changes.count - 10) more" : "")
+                + ": use another directory, or --resume \(dir.path) to continue that one")
         }
         guard FileManager.default.fileExists(atPath: dir.resultPath) else { return nil }
         if specification.training == nil {
@@ -107,20 +146,30 @@ public struct RunOptions {
     public var linearAlgebra: LinearAlgebra
     /// Fine-tuning also checkpoints within epochs this often (of training time).
     public var checkpointInterval: Duration
+    /// How much the run may read and hold.
+    public var limits: Limits
     /// No file larger than this is read.
-    public var fileSizeLimit: Int
+    public var fileSizeLimit: Int {
+        get { limits.fileBytes }
+        set { limits.fileBytes = newValue }
+    }
     /// The data's directory when it has moved since the run began (loading only: the
     /// specification keeps its own).
     public var dataDirectory: String?
     /// Asked between steps; true stops the run after saving a checkpoint (`RunInterrupted`).
     public var shouldStop: () -> Bool
+    /// Every this many steps, the running loss and sparsity go to `steps.jsonl` (nil: never).
+    public var logEvery: Int?
+    /// Whether epochs (and `logEvery` steps) are also written as TensorBoard event files in
+    /// `RUN_DIR/tensorboard`.
+    public var tensorBoard = false
 
     public init(linearAlgebra: LinearAlgebra = .automatic, checkpointInterval: Duration = .seconds(600),
                 fileSizeLimit: Int = FileIO.defaultSizeLimit, dataDirectory: String? = nil,
                 shouldStop: @escaping () -> Bool = { false }) {
         self.linearAlgebra = linearAlgebra
         self.checkpointInterval = checkpointInterval
-        self.fileSizeLimit = fileSizeLimit
+        self.limits = Limits(fileBytes: fileSizeLimit)
         self.dataDirectory = dataDirectory
         self.shouldStop = shouldStop
     }
@@ -208,7 +257,7 @@ extension RunSpecification {
             parts.append("pre-training \(p.hiddenSizes.map(String.init).joined(separator: "-")) \(p.activation.name), seed \(p.seed)")
         }
         if pretraining != nil && training != nil { parts.append("pre-trained") }
-        if initFrom != nil { parts.append("from a stack") }
+        if initFrom != nil { parts.append("from \(initFrom!)") }
         if refit { parts.append("refit") }
         return parts.joined(separator: ", ")
     }

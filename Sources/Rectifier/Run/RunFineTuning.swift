@@ -1,17 +1,27 @@
 import Foundation
 
 extension RunContext {
-    /// Supervised training, from `stack` (topped with a fresh classifier) or from the seed's
-    /// initial network, resumed from the directory's checkpoint when there is one; then the
-    /// refit when asked; then the model files and `result.json`.
-    func fineTune(from stack: PretrainedStack?) throws -> TrainingResult {
+    /// Supervised training, from `stack` (topped with a fresh classifier), from a whole
+    /// `network` (`--init-from` a model), or from the seed's initial network, resumed from the
+    /// directory's checkpoint when there is one; then the refit when asked; then the model
+    /// files and `result.json`.
+    func fineTune(from stack: PretrainedStack?, network: Network? = nil) throws -> TrainingResult {
         let config = specification.training!
         let la = options.linearAlgebra
         let trainer = Trainer(config: config, linearAlgebra: la)
         var data = splits
         data.train = trainer.labelledTraining(splits.train)
         var initial: Network?
-        if let stack {
+        if let network {
+            let arch = network.architecture
+            guard arch.hiddenSizes == config.hiddenSizes, arch.activation == config.activation || arch.hiddenSizes.isEmpty,
+                  arch.signTrick == config.signTrick else {
+                throw UsageError("\(specification.initFrom ?? "the model") is a \(arch.summary) network; this run asks for "
+                    + "\(config.hiddenSizes.map(String.init).joined(separator: "-")) \(config.activation.name)\(config.signTrick ? " with the sign trick" : "") "
+                    + "(--layers and --activation must describe it)")
+            }
+            initial = network
+        } else if let stack {
             let shape = stack.shape
             guard shape.inputSize == data.train.featureCount, shape.hiddenSizes == config.hiddenSizes,
                   shape.activation == config.activation, shape.signTrick == config.signTrick else {
@@ -24,12 +34,18 @@ extension RunContext {
             var rng = RandomSource(seed: config.seed).derived("classifier")
             initial = stack.classifier(classes: data.train.classes, rng: &rng)
         }
+        if data.validation.count == 0 {
+            events(.warning("no validation examples: the last epoch's parameters are kept, and --patience cannot stop the run early"))
+        }
         let fingerprint = DataFingerprint(data)
         var state: TrainingState
         var previousSeconds = 0.0
         if let dir = directory, FileManager.default.fileExists(atPath: dir.checkpointPath) {
             let checkpoint = try Checkpoint.read(dir.checkpointPath, limit: options.fileSizeLimit)
-            guard checkpoint.config == config else {
+            // Epochs and patience may grow (`Run.extend`); everything else makes another run.
+            var before = checkpoint.config
+            (before.epochs, before.patience) = (config.epochs, config.patience)
+            guard before == config else {
                 throw FileError(dir.checkpointPath, "was written by another training configuration than \(dir.configPath) records")
             }
             guard checkpoint.data == fingerprint else {
@@ -68,14 +84,24 @@ extension RunContext {
                     .write(to: dir.checkpointPath)
             } catch { writeError = error }
         }
+        var log = try directory.map { try TrainingLog(directory: $0, resumingAt: state, options: options) }
         let outcome = trainer.run(&state, data: data, shouldStop: { writeError != nil || options.shouldStop() },
-                                  checkpointInterval: options.checkpointInterval, checkpoint: save) { event in
+                                  checkpointInterval: options.checkpointInterval, checkpoint: save,
+                                  logEvery: directory == nil ? nil : options.logEvery) { event in
             events(.training(event))
-            if case .epochFinished(let m, _) = event {
-                history.append(m)
-                do { try directory?.writeMetrics(history) } catch { writeError = error }
-            }
+            do {
+                switch event {
+                case .epochFinished(let m, _):
+                    history.append(m)
+                    try directory?.writeMetrics(history)
+                    try log?.epoch(m)
+                case .steps(let s):
+                    try log?.steps(s)
+                default: break
+                }
+            } catch { writeError = error }
         }
+        log = nil
         if let writeError { throw writeError }
         var divergence: Divergence?
         switch outcome {
@@ -119,6 +145,11 @@ extension RunContext {
                 "config": String(decoding: try FileIO.jsonEncoder().encode(config), as: UTF8.self),
                 "class_names": String(decoding: try FileIO.jsonEncoder().encode(splits.train.classNames), as: UTF8.self),
             ]
+            metadata[Model.dataKey] = String(decoding: try FileIO.jsonEncoder().encode(specification.data), as: UTF8.self)
+            if let names = splits.featureNames {
+                metadata[Model.featureNamesKey] = String(decoding: try FileIO.jsonEncoder().encode(names), as: UTF8.self)
+            }
+            if let label = splits.labelColumn { metadata[Model.labelColumnKey] = label }
             if let values = splits.train.classValues {
                 metadata["class_values"] = String(decoding: try FileIO.jsonEncoder().encode(values), as: UTF8.self)
             }
@@ -128,10 +159,14 @@ extension RunContext {
                 metadata.merge(vocabulary.metadata()) { $1 }
                 metadata["features"] = specification.data.text(.features) ?? "binary"
             }
+            if let split = splits.split { try FileIO.writeJSON(split, to: dir.path + "/split.json") }
             if let refitNetwork {
-                try refitNetwork.save(to: dir.refitModelPath, metadata: metadata.merging(["refit_epochs": String(state.bestEpoch)]) { $1 })
+                try Model(network: refitNetwork, standardization: splits.standardization,
+                          metadata: metadata.merging(["refit_epochs": String(state.bestEpoch)]) { $1 }).save(to: dir.refitModelPath)
             }
-            try state.best.save(to: dir.modelPath, metadata: metadata.merging(["best_epoch": String(state.bestEpoch)]) { $1 })
+            let kept = state.kept(config)
+            try Model(network: kept.network, standardization: splits.standardization,
+                      metadata: metadata.merging(["best_epoch": String(kept.epoch)]) { $1 }).save(to: dir.modelPath)
             try dir.writeResult(result)
         }
         return result

@@ -44,6 +44,30 @@ public struct RunSpecification: Codable, Equatable, Sendable {
         if refit, let t = training, t.labelFraction < 1 { throw UsageError("--refit needs every label (--label-fraction 1)") }
     }
 
+    /// Every setting that differs from `other`'s, as `training.epochs: 2 → 3` (JSON key paths),
+    /// in key order.
+    public func differences(from other: RunSpecification) -> [String] {
+        func flatten(_ value: Any, _ path: String, into out: inout [String: String]) {
+            if let object = value as? [String: Any] {
+                for (k, v) in object { flatten(v, path.isEmpty ? k : path + "." + k, into: &out) }
+            } else if let array = value as? [Any], array.contains(where: { $0 is [String: Any] }) {
+                for (i, v) in array.enumerated() { flatten(v, "\(path)[\(i)]", into: &out) }
+            } else {
+                let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys])
+                out[path] = data.map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
+            }
+        }
+        func settings(_ s: RunSpecification) -> [String: String] {
+            var out: [String: String] = [:]
+            if let data = try? FileIO.jsonEncoder().encode(s), let json = try? JSONSerialization.jsonObject(with: data) { flatten(json, "", into: &out) }
+            return out
+        }
+        let (mine, theirs) = (settings(self), settings(other))
+        return Set(mine.keys).union(theirs.keys).sorted().filter { mine[$0] != theirs[$0] }.map {
+            "\($0): \(theirs[$0] ?? "unset") → \(mine[$0] ?? "unset")"
+        }
+    }
+
     /// 16 hex digits identifying the specification: a 64-bit FNV-1a hash of its JSON form
     /// with sorted keys (the same on every machine).
     public var hash: String {

@@ -17,6 +17,10 @@ public struct TrainingState: Sendable {
     public var bestEpoch: Int = 0
     /// What selected `best`: its validation error, or its validation RMSE for rating prediction.
     public var bestValidationError: Double = .infinity
+    /// `best`'s mean validation loss, which breaks ties in `bestValidationError`.
+    public var bestValidationLoss: Double = .infinity
+    /// What the run noticed that the user should know (a dead layer, an exploding loss).
+    public var warnings: [String] = []
     /// One entry per completed epoch.
     public var history: [EpochMetrics] = []
     /// Times the learning rate was halved after a divergence.
@@ -38,6 +42,15 @@ public struct TrainingState: Sendable {
     /// Sums accumulated over the steps of an epoch.
     public struct RunningTotals: Codable, Equatable, Sendable {
         public var lossSum = 0.0, penaltySum = 0.0, correct = 0, examples = 0, steps = 0, seconds = 0.0
+        /// Mean loss of the epoch's first step (what a loss that explodes is measured against).
+        public var firstLoss: Double?
+    }
+
+    /// The parameters the run keeps and their epoch: the best validation epoch's (the last
+    /// epoch's when there is nothing to select on), or under `keep: last` the last completed
+    /// epoch's.
+    public func kept(_ config: TrainingConfig) -> (network: Network, epoch: Int) {
+        config.keep == .last ? (epochStart?.network ?? network, epoch) : (best, bestEpoch)
     }
 
     /// Epochs since the best one.
@@ -53,6 +66,7 @@ extension TrainingState: Equatable {
         a.network == b.network && sameOptimizer(a.optimizer, b.optimizer) && a.order == b.order && a.epoch == b.epoch
             && a.running == b.running && a.best == b.best && a.bestEpoch == b.bestEpoch
             && a.bestValidationError == b.bestValidationError && a.history == b.history
+            && a.bestValidationLoss == b.bestValidationLoss && a.warnings == b.warnings
             && a.learningRateReductions == b.learningRateReductions
             && a.epochStart?.network == b.epochStart?.network
             && (a.epochStart == nil) == (b.epochStart == nil)
@@ -72,6 +86,26 @@ public enum TrainingEvent: Sendable {
     case epochFinished(EpochMetrics, improved: Bool)
     /// Training diverged; with `reduce-lr` it goes on from the last good epoch at `newLearningRate`.
     case diverged(Divergence, newLearningRate: Float?)
+    /// Something looks wrong but training goes on (also in `TrainingResult.warnings`).
+    case warning(String)
+    /// Every `logEvery` steps: where training is and how it goes.
+    case steps(StepLog)
+}
+
+/// What training looks like every few steps (`Trainer.run(logEvery:)`).
+public struct StepLog: Codable, Equatable, Sendable {
+    /// 1-based epoch.
+    public var epoch: Int
+    /// Steps since the start of the run (all epochs).
+    public var step: Int
+    /// Steps since the start of the epoch.
+    public var epochStep: Int
+    /// Mean training objective (NLL + L1) of the epoch so far.
+    public var runningLoss: Double
+    /// Exact sparsity of each hidden layer on the last batch.
+    public var sparsityPerLayer: [Double]
+    /// The learning rate in use.
+    public var learningRate: Float
 }
 
 /// How a call to `Trainer.run` ended.
@@ -130,11 +164,13 @@ public struct Trainer: Sendable {
     ///
     /// `events` receives progress about ten times a second and a report after each epoch.
     /// `checkpoint` is called with the state after every epoch and, within long epochs, every
-    /// `checkpointInterval` of training time.
+    /// `checkpointInterval` of training time. With `logEvery`, `events` also receives a
+    /// `StepLog` every that many steps.
     @discardableResult
     public func run(_ state: inout TrainingState, data: DataSplits,
                     shouldStop: () -> Bool = { false },
                     checkpointInterval: Duration? = nil, checkpoint: (TrainingState) -> Void = { _ in },
+                    logEvery: Int? = nil,
                     events: (TrainingEvent) -> Void = { _ in }) -> TrainingOutcome {
         let la = linearAlgebra
         let train = data.train
@@ -203,12 +239,25 @@ public struct Trainer: Sendable {
                 events(.diverged(divergence, newLearningRate: state.optimizer.learningRate))
                 continue
             }
+            if state.running.steps == 0 { state.running.firstLoss = (step.lossSum + step.penalty * Double(batch)) / Double(batch) }
             state.running.lossSum += step.lossSum
             state.running.penaltySum += step.penalty * Double(batch)
             state.running.correct += step.correct
             state.running.examples += batch
             state.running.steps += 1
             state.running.seconds += (clock.now - stepStart).seconds
+            if let logEvery, state.running.steps % logEvery == 0 {
+                let stepsPerEpoch = (train.count + batchSize - 1) / batchSize
+                let sparsity = state.network.hiddenLayers.indices.map { l in
+                    let n = batch * state.network.layers[l].outputSize
+                    let h = ws.outputs[l].pointer
+                    return Double((0..<n).reduce(0) { $0 + (h[$1] == 0 ? 1 : 0) }) / Double(max(n, 1))
+                }
+                events(.steps(StepLog(epoch: state.epoch + 1, step: state.epoch * stepsPerEpoch + state.running.steps,
+                                      epochStep: state.running.steps,
+                                      runningLoss: (state.running.lossSum + state.running.penaltySum) / Double(state.running.examples),
+                                      sparsityPerLayer: sparsity, learningRate: state.optimizer.learningRate)))
+            }
 
             if clock.now - lastReport > .milliseconds(100) {
                 lastReport = clock.now
@@ -250,15 +299,45 @@ public struct Trainer: Sendable {
             samplesPerSecond: Double(r.examples) / max(r.seconds, 1e-9),
             evaluationSeconds: (clock.now - start).seconds,
             learningRate: state.optimizer.learningRate,
-            validationRMSE: validation?.rmse)
+            validationRMSE: validation?.rmse, validationLoss: validation?.meanLoss,
+            validationSparsityPerLayer: validation?.sparsityPerLayer, validationDeadUnits: validation?.deadUnitsPerLayer)
         state.history.append(metrics)
-        let improved = validation.map { $0.criterion < state.bestValidationError } ?? false
+        // Ties in validation error are common on small validation sets: the lower loss breaks them.
+        let improved = validation.map {
+            $0.criterion < state.bestValidationError || ($0.criterion == state.bestValidationError && $0.meanLoss < state.bestValidationLoss)
+        } ?? false
         if let validation, improved {
             state.best = state.network
             state.bestEpoch = state.epoch
             state.bestValidationError = validation.criterion
+            state.bestValidationLoss = validation.meanLoss
+        } else if validation == nil {
+            // Nothing to select on: the last epoch is the one kept, and patience never ends the run.
+            state.best = state.network
+            state.bestEpoch = state.epoch
+        }
+        if state.epoch == 1 {
+            for warning in firstEpochWarnings(metrics, firstLoss: r.firstLoss, widths: state.network.hiddenLayers.map(\.outputSize)) {
+                state.warnings.append(warning)
+                events(.warning(warning))
+            }
         }
         events(.epochFinished(metrics, improved: improved))
+    }
+
+    /// What the end of the first epoch shows that usually means the run is wasted: a hidden
+    /// layer whose every unit is dead on the validation set, or a loss 50 times its start.
+    func firstEpochWarnings(_ m: EpochMetrics, firstLoss: Double?, widths: [Int]) -> [String] {
+        var warnings: [String] = []
+        let cause = "likely causes: inputs far from unit scale (standardise them), or a learning rate too high "
+            + "(\(config.learningRate); try a tenth)"
+        if let dead = m.validationDeadUnits, let layer = dead.indices.first(where: { dead[$0] == widths[$0] && widths[$0] > 0 }) {
+            warnings.append("after epoch 1 every unit of hidden layer \(layer + 1) is dead (zero on every validation example); \(cause)")
+        }
+        if let firstLoss, firstLoss > 0, m.trainLoss > 50 * firstLoss {
+            warnings.append("the training loss of epoch 1 (\(m.trainLoss)) is more than 50 times its first step's (\(firstLoss)); \(cause)")
+        }
+        return warnings
     }
 }
 

@@ -36,6 +36,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Probability of dropping each input value of a training batch (see `InputDropout`); nil:
     /// none, as in the paper.
     public var inputDropout: Float?
+    /// Which parameters the run keeps; nil: the best validation epoch's.
+    public var keep: KeepPolicy?
 
     public init() {}
 
@@ -73,6 +75,14 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     }
 }
 
+/// Which parameters a run keeps.
+public enum KeepPolicy: String, Codable, Sendable, CaseIterable {
+    /// The epoch with the lowest validation error, ties broken by the lower validation loss.
+    case best
+    /// The last epoch (also what a run without validation examples keeps).
+    case last
+}
+
 /// What one epoch of training measured.
 public struct EpochMetrics: Codable, Equatable, Sendable {
     /// 1-based epoch number.
@@ -97,4 +107,10 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     public var learningRate: Float
     /// Rating prediction: RMSE of the expected rating on the validation set (what selects the epoch).
     public var validationRMSE: Double?
+    /// Mean validation NLL (what breaks ties in validation error).
+    public var validationLoss: Double?
+    /// Exact sparsity of each hidden layer on the validation set.
+    public var validationSparsityPerLayer: [Double]?
+    /// Units never active on the validation set, per hidden layer.
+    public var validationDeadUnits: [Int]?
 }

@@ -52,6 +52,8 @@ public struct TrainingResult: Codable, Equatable, Sendable {
     public var specHash: String?
     /// The data the run used, for runs made by `Run`.
     public var data: DataReference?
+    /// What the run noticed that usually means it is wasted (a dead layer, an exploding loss).
+    public var warnings: [String]?
 
     /// Measures `state.best` on the test set and assembles the result; `labelledExamples` is the
     /// size of the (possibly reduced) training set the run used. For rating prediction, give
@@ -59,14 +61,16 @@ public struct TrainingResult: Codable, Equatable, Sendable {
     /// RMSE are recorded. Throws when the data does not fit the network.
     public init(state: TrainingState, test: Dataset, trainer: Trainer, wallSeconds: Double, labelledExamples: Int,
                 validation: Dataset? = nil) throws {
-        let eval = try state.best.evaluate(test, batchSize: trainer.config.evaluationBatchSize, using: trainer.linearAlgebra)
+        let (kept, keptEpoch) = state.kept(trainer.config)
+        let eval = try kept.evaluate(test, batchSize: trainer.config.evaluationBatchSize, using: trainer.linearAlgebra)
         testError = eval.errorRate
         testExamples = test.count
         testLoss = eval.meanLoss
-        validationError = state.bestValidationError
+        validationError = keptEpoch == state.bestEpoch ? state.bestValidationError
+            : state.history.last.map { $0.validationRMSE ?? $0.validationError } ?? .nan
         testRMSE = eval.rmse
         if let validation, validation.classValues != nil, validation.count > 0 {
-            let v = try state.best.evaluate(validation, batchSize: trainer.config.evaluationBatchSize, using: trainer.linearAlgebra)
+            let v = try kept.evaluate(validation, batchSize: trainer.config.evaluationBatchSize, using: trainer.linearAlgebra)
             validationError = v.errorRate
             validationRMSE = v.rmse
         }
@@ -75,13 +79,14 @@ public struct TrainingResult: Codable, Equatable, Sendable {
         inputSparsity = test.inputs.zeroFraction
         deadUnitsPerLayer = eval.deadUnitsPerLayer
         deadUnits = eval.deadUnits
-        bestEpoch = state.bestEpoch
+        bestEpoch = keptEpoch
         epochsRun = state.epoch
         seed = trainer.config.seed
         backend = trainer.linearAlgebra.description
         trainSeconds = state.history.reduce(0) { $0 + $1.trainSeconds }
         self.wallSeconds = wallSeconds
-        architecture = state.best.architecture
+        architecture = kept.architecture
+        warnings = state.warnings.isEmpty ? nil : state.warnings
         config = trainer.config
         self.labelledExamples = labelledExamples
     }

@@ -41,7 +41,7 @@ extension DatasetsCommand {
             let size = try ImageSize(width: 32, height: 32)
             var train: Dataset
             if let dataDir {
-                train = try DataReference(dataset: name.lowercased(), directory: dataDir).load(limit: ProcessEnvironment.current.maxFileBytes).train
+                train = try DataReference(dataset: name.lowercased(), directory: dataDir).load(limits: Limits(fileBytes: ProcessEnvironment.current.maxFileBytes)).train
             } else {
                 let digits = try MNISTDataset.loadShippedSubset().train
                 let pad = try ImagePadding(sourceHeight: 28, sourceWidth: 28, targetHeight: 32, targetWidth: 32)

@@ -28,7 +28,7 @@ extension DatasetsCommand {
                     }
                 }
             }
-            let splits = try DataReference(dataset: kind.name, directory: dir).load(limit: ProcessEnvironment.current.maxFileBytes)
+            let splits = try DataReference(dataset: kind.name, directory: dir).load(limits: Limits(fileBytes: ProcessEnvironment.current.maxFileBytes))
             print("\(dir): reads as \(kind.name): \(splits.train.count) / \(splits.validation.count) / \(splits.test.count) examples "
                 + "of \(splits.train.featureCount) values, \(splits.train.classes) classes")
             if !good { throw ExitCode(1) }

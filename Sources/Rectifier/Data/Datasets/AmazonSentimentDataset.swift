@@ -48,7 +48,8 @@ public struct AmazonSentimentDataset: DatasetKind {
         files.allSatisfy { FileManager.default.fileExists(atPath: directory + "/" + $0) }
     }
 
-    public func load(_ reference: DataReference, directory: String, limit: Int) throws -> DataSplits {
+    public func load(_ reference: DataReference, directory: String, limits: Limits) throws -> DataSplits {
+        let limit = limits.fileBytes
         let wanted = reference.text(.domain) ?? "all"
         let task = reference.text(.task)
         var corpus = TextCorpus(documents: [], labels: [])

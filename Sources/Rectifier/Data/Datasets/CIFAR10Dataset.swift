@@ -32,7 +32,8 @@ public struct CIFAR10Dataset: DatasetKind {
             }
     }
 
-    public func load(_ reference: DataReference, directory: String, limit: Int) throws -> DataSplits {
+    public func load(_ reference: DataReference, directory: String, limits: Limits) throws -> DataSplits {
+        let limit = limits.fileBytes
         let archive = directory + "/" + Self.archive
         let files = FileManager.default.fileExists(atPath: directory + "/" + CIFAR10Binary.testFile) || !FileManager.default.fileExists(atPath: archive)
             ? try CIFAR10Binary.read(directory: directory)

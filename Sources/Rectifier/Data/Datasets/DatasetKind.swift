@@ -39,14 +39,16 @@ public protocol DatasetKind: Sendable {
     var paperHiddenLayers: [Int] { get }
     /// Whether training images are perturbed anew in every epoch (NISTP).
     var perturbsTrainingImages: Bool { get }
+    /// Images: how a raw value of the files (a grey level, 0 to 255) becomes an input,
+    /// `offset + scale * value`; what `predict` applies to rows of raw values. Nil otherwise.
+    var rawScaling: (offset: Float, scale: Float)? { get }
     /// A `UsageError` naming the first value of `reference`'s options that cannot work
     /// together (each value alone is checked by its option).
     func validate(_ reference: DataReference) throws
     /// Whether `directory` holds the files `load` needs.
     func isPresent(in directory: String) -> Bool
-    /// Reads and splits the data named by `reference` (its directory is given), reading no file
-    /// larger than `limit` bytes.
-    func load(_ reference: DataReference, directory: String, limit: Int) throws -> DataSplits
+    /// Reads and splits the data named by `reference` (its directory is given), within `limits`.
+    func load(_ reference: DataReference, directory: String, limits: Limits) throws -> DataSplits
 }
 
 extension DatasetKind {
@@ -57,6 +59,7 @@ extension DatasetKind {
     public var optionsThatClaimFiles: [DataOption] { [] }
     public var paperHiddenLayers: [Int] { [1000, 1000, 1000] }
     public var perturbsTrainingImages: Bool { false }
+    public var rawScaling: (offset: Float, scale: Float)? { inputKind == .images ? (0, 1 / 255) : nil }
     public func validate(_ reference: DataReference) throws {}
 }
 
@@ -94,7 +97,8 @@ public enum Datasets {
     /// In the order `rectifier datasets list` shows them.
     public static let all: [any DatasetKind] = [MNISTDataset(), IDXDataset(), CIFAR10Dataset(), NORBSmallDataset(), NORBDataset(),
                                                 EMNISTDataset(), NISTPDataset(), AmazonSentimentDataset(),
-                                                AmazonSentimentDataset(raw: true), TextCSVDataset(), SVMLightDataset()]
+                                                AmazonSentimentDataset(raw: true), TextCSVDataset(), SVMLightDataset(), CSVDataset(),
+                                                NumPyDataset()]
 
     /// The dataset called `name` (case-insensitive), or nil.
     public static func named(_ name: String) -> (any DatasetKind)? {

@@ -28,8 +28,8 @@ public struct EMNISTDataset: DatasetKind {
         }
     }
 
-    public func load(_ reference: DataReference, directory: String, limit: Int) throws -> DataSplits {
-        try Self.load(reference, directory: directory, limit: limit, name: name)
+    public func load(_ reference: DataReference, directory: String, limits: Limits) throws -> DataSplits {
+        try Self.load(reference, directory: directory, limit: limits.fileBytes, name: name)
     }
 
     /// The split EMNIST ByClass files, their datasets named `name/train` and so on.

@@ -23,7 +23,8 @@ public struct MNISTDataset: DatasetKind {
 
     public func isPresent(in directory: String) -> Bool { IDXImageSet.isPresent(in: directory) }
 
-    public func load(_ reference: DataReference, directory: String, limit: Int) throws -> DataSplits {
+    public func load(_ reference: DataReference, directory: String, limits: Limits) throws -> DataSplits {
+        let limit = limits.fileBytes
         let shipped = directory == Self.shippedSubsetDirectory
         let validation = reference.validation ?? (shipped ? Self.shippedValidation : Self.paperValidation)
         if !shipped && reference.validation == nil, let count = try? IDXImageSet.trainingCount(in: directory, limit: limit),
@@ -79,8 +80,8 @@ public struct IDXDataset: DatasetKind {
 
     public var inputKind: InputKind { .images }
 
-    public func load(_ reference: DataReference, directory: String, limit: Int) throws -> DataSplits {
-        try IDXImageSet.load(directory: directory, validation: reference.validation, classes: nil, name: name, limit: limit)
+    public func load(_ reference: DataReference, directory: String, limits: Limits) throws -> DataSplits {
+        try IDXImageSet.load(directory: directory, validation: reference.validation, classes: nil, name: name, limit: limits.fileBytes)
     }
 }
 

@@ -21,7 +21,8 @@ public struct NISTPDataset: DatasetKind {
 
     public func isPresent(in directory: String) -> Bool { EMNISTDataset().isPresent(in: directory) }
 
-    public func load(_ reference: DataReference, directory: String, limit: Int) throws -> DataSplits {
+    public func load(_ reference: DataReference, directory: String, limits: Limits) throws -> DataSplits {
+        let limit = limits.fileBytes
         var splits = try EMNISTDataset.load(reference, directory: directory, limit: limit, name: name)
         let level = Float(reference.number(.perturbationLevel) ?? Double(Perturbation.paperLevel))
         let perturbTest = reference.flag(.perturbTest)

@@ -24,6 +24,7 @@ public struct NORBDataset: DatasetKind {
     public var source: String { "Yann LeCun, Fu Jie Huang, Léon Bottou, CVPR 2004 (free for research)" }
     public var inputKind: InputKind { .images }
     public var paperHiddenLayers: [Int] { [4000, 2000] }
+    public var rawScaling: (offset: Float, scale: Float)? { (-1, 2 / 255) }
     /// The cache of the converted set, in the data directory.
     public static let cacheFile = "norb-32x32.cache"
 
@@ -33,7 +34,8 @@ public struct NORBDataset: DatasetKind {
         }
     }
 
-    public func load(_ reference: DataReference, directory: String, limit: Int) throws -> DataSplits {
+    public func load(_ reference: DataReference, directory: String, limits: Limits) throws -> DataSplits {
+        let limit = limits.fileBytes
         let triples = try Self.stems().map { try NORBSmallDataset.triple($0, in: directory) }
         let sources = triples.flatMap { [$0.dat, $0.cat, $0.info] }
         let cachePath = directory + "/" + Self.cacheFile

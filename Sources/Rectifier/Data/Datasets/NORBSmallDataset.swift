@@ -17,6 +17,7 @@ public struct NORBSmallDataset: DatasetKind {
     public var downloadSize: String? { "about 250 MB (six .mat.gz files)" }
     public var source: String { "Yann LeCun, Fu Jie Huang, Léon Bottou, CVPR 2004 (free for research)" }
     public var inputKind: InputKind { .images }
+    public var rawScaling: (offset: Float, scale: Float)? { (-1, 2 / 255) }
 
     public func isPresent(in directory: String) -> Bool {
         [Self.training, Self.testing].allSatisfy { stem in
@@ -30,7 +31,8 @@ public struct NORBSmallDataset: DatasetKind {
                          info: try NORBFiles.locate(stem + "-info.mat", in: directory))
     }
 
-    public func load(_ reference: DataReference, directory: String, limit: Int) throws -> DataSplits {
+    public func load(_ reference: DataReference, directory: String, limits: Limits) throws -> DataSplits {
+        let limit = limits.fileBytes
         var train: ([UInt8], [Int32]) = ([], []), test: ([UInt8], [Int32]) = ([], [])
         try NORBFiles.read([Self.triple(Self.training, in: directory)], size: 96, classes: 5, limit: limit,
                            pixels: &train.0, labels: &train.1)

@@ -29,25 +29,9 @@ struct TextCorpus {
         return (labels.map { index[$0]! }, names, nil)
     }
 
-    /// Training / validation / test index sets: fold `reference.fold` of `reference.folds` as the
-    /// test set (stratified, seeded) and 10% of the rest as validation; or, without folds, a
-    /// stratified `testFraction` (0.2) / `validation` examples (10%) / the rest.
+    /// The split `reference` asks for (see `StratifiedSplit.init(classes:reference:)`).
     static func split(_ classes: [Int32], reference: DataReference) throws -> StratifiedSplit {
-        var rng = RandomSource(seed: UInt64(reference.integer(.splitSeed) ?? 0)).derived("split")
-        if let folds = reference.folds, let fold = reference.fold {
-            let assignment = try StratifiedSplit.folds(labels: classes, count: folds, rng: &rng)
-            let test = assignment.indices.filter { assignment[$0] == fold }
-            let rest = assignment.indices.filter { assignment[$0] != fold }
-            let inner = try StratifiedSplit(labels: rest.map { classes[$0] }, testFraction: validationFraction(reference, of: rest.count),
-                                            validationFraction: 0, rng: &rng)
-            return StratifiedSplit(train: inner.train.map { rest[$0] }, validation: inner.test.map { rest[$0] }, test: test)
-        }
-        let validation = validationFraction(reference, of: classes.count)
-        return try StratifiedSplit(labels: classes, testFraction: reference.number(.testFraction) ?? 0.2, validationFraction: validation, rng: &rng)
-    }
-
-    static func validationFraction(_ reference: DataReference, of count: Int) -> Double {
-        reference.validation.map { Double($0) / Double(max(1, count)) } ?? 0.1
+        try StratifiedSplit(classes: classes, reference: reference)
     }
 
     /// The three sparse datasets of `split`, named `name/train` and so on, with the vocabulary

@@ -23,7 +23,8 @@ public struct TextCSVDataset: DatasetKind {
         if reference.dataFile == nil { throw UsageError("\(name) needs --data-file FILE.csv") }
     }
 
-    public func load(_ reference: DataReference, directory: String, limit: Int) throws -> DataSplits {
+    public func load(_ reference: DataReference, directory: String, limits: Limits) throws -> DataSplits {
+        let limit = limits.fileBytes
         guard let file = reference.dataFile else { throw UsageError("text-csv needs --data-file FILE.csv") }
         let table = try CSVTable.read(file, limit: limit)
         let textColumn = reference.text(.textColumn) ?? "text", labelColumn = reference.text(.labelColumn) ?? "label"
@@ -80,7 +81,8 @@ public struct SVMLightDataset: DatasetKind {
         return (train, test)
     }
 
-    public func load(_ reference: DataReference, directory: String, limit: Int) throws -> DataSplits {
+    public func load(_ reference: DataReference, directory: String, limits: Limits) throws -> DataSplits {
+        let limit = limits.fileBytes
         let policy: BadRecordPolicy = reference.flag(.skipBadLines) ? .skip : .fail
         var isDirectory: ObjCBool = false
         let path = reference.dataFile ?? directory
@@ -92,11 +94,14 @@ public struct SVMLightDataset: DatasetKind {
         } else {
             files = [try SVMLight.read(path, badLines: policy, limit: limit)]
         }
-        let width = files.map(\.largestIndex).max() ?? 0
+        // 0-based indices when any file has an index 0 (scikit-learn's zero_based="auto").
+        let zeroBased = files.contains { $0.hasZeroIndex }
+        let width = files.map { $0.width(zeroBased: zeroBased) }.max() ?? 0
         guard width > 0 else { throw FileError(path, "holds no feature") }
+        try limits.checkMemory(width * 4 * 2, for: "\(path) (indices up to \(width - 1 + (zeroBased ? 0 : 1)), one input each)")
         let corpus = TextCorpus(documents: [], labels: files.flatMap(\.labels))
         let (classes, names, values) = try corpus.classes(task: reference.text(.task), source: path)
-        let matrices = try files.map { try $0.matrix(columns: width) }
+        let matrices = try files.map { try $0.matrix(columns: width, zeroBased: zeroBased) }
         let all = matrices.dropFirst().reduce(matrices[0]) { $0.appending($1) }
         let split: StratifiedSplit
         if files.count == 2 {
