@@ -14,8 +14,8 @@ public struct ClassLabels: Sendable, Equatable {
 
     /// The classes of `labels` (one per example, as the file writes them); `source` names the
     /// file in errors. A `FileError` for a rating that is not a number or more classes than
-    /// `limits.classes`.
-    public init(_ labels: [String], task: String?, source: String, limits: Limits) throws {
+    /// `limits.classes`. Without `numericOrder`, classification labels sort as text.
+    public init(_ labels: [String], task: String?, source: String, limits: Limits, numericOrder: Bool = true) throws {
         let numbers = labels.map { Double($0.trimmingCharacters(in: .whitespaces)) }
         if task == "rating" {
             if let bad = numbers.firstIndex(where: { $0 == nil || !$0!.isFinite }) {
@@ -36,7 +36,7 @@ public struct ClassLabels: Sendable, Equatable {
             order.append(l)
         }
         try limits.checkClasses(order.count, source: source)
-        if numbers.allSatisfy({ $0 != nil }) {
+        if numericOrder && numbers.allSatisfy({ $0 != nil }) {
             order.sort { Double($0.trimmingCharacters(in: .whitespaces))! < Double($1.trimmingCharacters(in: .whitespaces))! }
         } else {
             order.sort()

@@ -34,6 +34,9 @@ extension RunContext {
             var rng = RandomSource(seed: config.seed).derived("classifier")
             initial = stack.classifier(classes: data.train.classes, rng: &rng)
         }
+        try MemoryEstimate.check(initial?.architecture ?? trainer.architecture(for: data.train), batch: config.batchSize,
+                                 optimizerCopies: config.momentum == 0 && config.optimizer == nil ? 0 : 2,
+                                 dataBytes: splits.bytesHeld, limits: options.limits)
         if data.validation.count == 0 {
             events(.warning("no validation examples: the last epoch's parameters are kept, and --patience cannot stop the run early"))
         }

@@ -32,6 +32,10 @@ extension RunContext {
             }
             (done, history) = (stack, epochs)
         }
+        // Each layer trains an encoder and its decoder: about twice the stack's parameters.
+        try MemoryEstimate.check(Architecture(inputSize: splits.train.featureCount, hiddenSizes: config.hiddenSizes,
+                                              classes: splits.train.featureCount, activation: config.activation),
+                                 batch: config.batchSize, optimizerCopies: 2, dataBytes: 2 * splits.bytesHeld, limits: options.limits)
         events(.pretrainingStarted(config, layersDone: done?.layers.count ?? 0))
         let metricsFile = specification.training == nil ? "metrics.jsonl" : "pretrain-metrics.jsonl"
         var writeError: (any Error)?

@@ -44,8 +44,8 @@ public struct Limits: Sendable, Equatable {
         let units: [(Double, String)] = [(1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")]
         let b = Double(bytes)
         for (size, name) in units where b >= size {
-            let value = b / size
-            return (value >= 10 ? String(Int(value.rounded())) : String((value * 10).rounded() / 10)) + " " + name
+            let value = b / size >= 10 ? (b / size).rounded() : (b / size * 10).rounded() / 10
+            return (value == value.rounded() ? String(Int(value)) : String(value)) + " " + name
         }
         return "\(bytes) bytes"
     }

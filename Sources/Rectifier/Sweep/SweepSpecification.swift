@@ -110,8 +110,22 @@ public struct SweepSpecification: Equatable, Sendable {
         } else if !spec.random.isEmpty {
             throw fail("a [random] axis needs count (the number of draws)")
         }
+        // Counted before anything is expanded, without overflow.
+        let factors = [spec.count, spec.zip.first?.values.count ?? 1] + spec.grid.map(\.values.count)
+        var runs = 1
+        for f in factors {
+            let (product, overflow) = runs.multipliedReportingOverflow(by: f)
+            runs = overflow ? Int.max : product
+        }
+        guard runs <= Self.maximumRuns else {
+            throw fail("the sweep has \(runs == Int.max ? "\(Int.max) or more" : String(runs)) runs "
+                + "(\(factors.filter { $0 > 1 }.map(String.init).joined(separator: " x "))): more than the \(Self.maximumRuns) a sweep may plan")
+        }
         return spec
     }
+
+    /// Most runs one sweep may plan: beyond, planning alone takes minutes and gigabytes.
+    public static let maximumRuns = 100_000
 
     static func entries(_ t: TOMLTable) -> [(String, any TOMLValueConvertible)] {
         t.keys.sorted().map { ($0, t[$0]!) }

@@ -65,11 +65,20 @@ public struct AmazonSentimentDataset: DatasetKind {
                 }
                 if raw {
                     let reviews = try ReviewFile.read(path, badRecords: policy, decodesEntities: false, limit: limit).reviews
+                    guard !reviews.isEmpty else { throw FileError(path, "holds no reviews") }
                     corpus.documents += reviews.map { tokenizer.termCounts($0) }
                     corpus.labels += reviews.map { task == "rating" ? String($0.rating) : polarity }
                     domainOf += Array(repeating: domain, count: reviews.count)
                 } else {
-                    let docs = try ProcessedACL.read(path, badLines: policy, limit: limit).documents
+                    var docs = try ProcessedACL.read(path, badLines: policy, limit: limit).documents
+                    // A file of one polarity holds that label alone: anything else would become a third class.
+                    if let stray = docs.first(where: { $0.label != polarity }) {
+                        let error = FileError(path, "line \(stray.line): label \"\(NumericTable.excerpt(stray.label))\" in the \(polarity) reviews")
+                        var skipped = SkippedRecords()
+                        try policy.handle(error, &skipped)
+                        docs.removeAll { $0.label != polarity }
+                    }
+                    guard !docs.isEmpty else { throw FileError(path, "holds no reviews") }
                     corpus.documents += docs.map(\.termCounts)
                     corpus.labels += docs.map(\.label)
                     domainOf += Array(repeating: domain, count: docs.count)
@@ -77,7 +86,7 @@ public struct AmazonSentimentDataset: DatasetKind {
             }
         }
         let source = directory
-        let (classes, _, _) = try corpus.classes(task: task, source: source)
+        let classes = try corpus.classes(task: task, source: source, limits: limits).indices
         // Each domain split on its own; the vocabulary and the pre-training inputs from every domain's training part.
         var parts: [String: StratifiedSplit] = [:]
         for domain in Set(domainOf) {
@@ -92,7 +101,7 @@ public struct AmazonSentimentDataset: DatasetKind {
         let vocabularyDomains = reference.text(.vocabularyFrom) == "domain" ? chosen : Self.domains
         let vocabularyTraining = vocabularyDomains.compactMap { parts[$0]?.train }.flatMap { $0 }
         var splits = try corpus.splits(split, reference: reference, name: "\(name)/\(wanted)", source: source,
-                                       vocabularyDocuments: vocabularyTraining.map { corpus.documents[$0] }, limit: limit)
+                                       vocabularyDocuments: vocabularyTraining.map { corpus.documents[$0] }, limits: limits)
         if wanted != "all", let vocabulary = splits.vocabulary {
             let others = Self.domains.filter { $0 != wanted }.compactMap { parts[$0]?.train }.flatMap { $0 }
             splits.unlabeled = .sparse(vocabulary.matrix(others.map { corpus.documents[$0] },

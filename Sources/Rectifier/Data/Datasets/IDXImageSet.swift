@@ -13,11 +13,20 @@ public enum IDXImageSet {
     /// validation (nil: the last sixth). `classes` fixes the number of classes (labels must be
     /// below it); nil takes the largest label plus one. `name` prefixes the splits' names.
     public static func load(directory: String, validation: Int?, classes: Int?, classNames: [String] = [], name: String,
-                            limit: Int = FileIO.defaultSizeLimit) throws -> DataSplits {
+                            limits: Limits = Limits()) throws -> DataSplits {
+        let limit = limits.fileBytes
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw FileError(directory, "no such directory (expected the four IDX files \(files.trainImages) ... in it)")
         }
+        // What the headers declare, held as bytes while read and as Float32 after: checked first.
+        var declared = 0
+        for file in [files.trainImages, files.testImages] {
+            guard let path = try? locate(file, in: directory) else { continue }  // reported when the pair is read
+            var input = try Gzip.open(path)
+            declared += try IDXArray.readHeader(from: &input, limit: limit).shape.reduce(1, *)
+        }
+        try limits.checkMemory(5 * declared, for: "\(directory) (\(declared) pixels as the IDX headers declare)")
         let (trainImages, trainLabels) = try loadPair(directory, files.trainImages, files.trainLabels, classes: classes, limit: limit)
         let (testImages, testLabels) = try loadPair(directory, files.testImages, files.testLabels, classes: classes, limit: limit)
         guard testImages.shape.dropFirst() == trainImages.shape.dropFirst() else {

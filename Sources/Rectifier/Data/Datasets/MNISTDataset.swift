@@ -33,14 +33,15 @@ public struct MNISTDataset: DatasetKind {
                 + "\(Self.paperValidation) validate): for other IDX files use --dataset idx (the last sixth validates), "
                 + "or give --validation N")
         }
-        return try IDXImageSet.load(directory: directory, validation: validation, classes: 10, name: name, limit: limit)
+        return try IDXImageSet.load(directory: directory, validation: validation, classes: 10, name: name, limits: limits)
     }
 }
 
 extension MNISTDataset {
     /// Loads MNIST from `directory`, keeping the last `validationSize` training images for validation.
     public static func load(directory: String, validationSize: Int = paperValidation, limit: Int = FileIO.defaultSizeLimit) throws -> DataSplits {
-        try IDXImageSet.load(directory: directory, validation: validationSize, classes: 10, name: MNISTDataset().name, limit: limit)
+        try IDXImageSet.load(directory: directory, validation: validationSize, classes: 10, name: MNISTDataset().name,
+                             limits: Limits(fileBytes: limit))
     }
 
     /// Images in MNIST's training file.
@@ -81,7 +82,7 @@ public struct IDXDataset: DatasetKind {
     public var inputKind: InputKind { .images }
 
     public func load(_ reference: DataReference, directory: String, limits: Limits) throws -> DataSplits {
-        try IDXImageSet.load(directory: directory, validation: reference.validation, classes: nil, name: name, limit: limits.fileBytes)
+        try IDXImageSet.load(directory: directory, validation: reference.validation, classes: nil, name: name, limits: limits)
     }
 }
 

@@ -40,7 +40,7 @@ public struct NORBDataset: DatasetKind {
         let sources = triples.flatMap { [$0.dat, $0.cat, $0.info] }
         let cachePath = directory + "/" + Self.cacheFile
         let (train, test): (([UInt8], [Int32]), ([UInt8], [Int32]))
-        if let cached = try NORBCache.read(cachePath, sources: sources, limit: limit) {
+        if let cached = try NORBCache.read(cachePath, sources: sources, classes: 6, limit: limit) {
             (train, test) = cached
         } else {
             var a: ([UInt8], [Int32]) = ([], []), b: ([UInt8], [Int32]) = ([], [])
@@ -77,7 +77,7 @@ public struct NORBDataset: DatasetKind {
 /// The cache of a converted NORB set: `RECTNORB`, a format version, a JSON description of the
 /// source files (path, size, modification time) and of the counts, the pixels and labels, and a
 /// CRC-32 of everything before it. Refused (and rebuilt) when anything does not match.
-enum NORBCache {
+public enum NORBCache {
     struct Header: Codable, Equatable {
         var sources: [Source]
         var trainCount: Int
@@ -112,8 +112,9 @@ enum NORBCache {
         try FileIO.writeAtomically(bytes, to: path)
     }
 
-    /// The cached set, or nil when there is no cache or it does not match `sources`.
-    static func read(_ path: String, sources: [String], limit: Int) throws -> (([UInt8], [Int32]), ([UInt8], [Int32]))? {
+    /// The cached set, or nil when there is no cache, it does not match `sources`, or any of
+    /// its counts and labels is out of range (a cache is rebuilt rather than trusted).
+    public static func read(_ path: String, sources: [String], classes: Int, limit: Int) throws -> (([UInt8], [Int32]), ([UInt8], [Int32]))? {
         guard FileManager.default.fileExists(atPath: path), let bytes = try? FileIO.read(path, limit: limit),
               bytes.count > 20, Array(bytes[0..<8]) == magic, bytes[8] == 1 else { return nil }
         let body = Array(bytes[..<(bytes.count - 4)])
@@ -125,10 +126,13 @@ enum NORBCache {
               header.sources == (try? sources.map(Source.init)) else { return nil }
         let (n, m) = (header.trainCount, header.testCount)
         let start = 16 + length
-        guard body.count == start + (n + m) * 2048 + n + m else { return nil }
+        // Counts are bounded by the bytes there are before any product is formed.
+        guard n >= 0, m >= 0, n <= body.count / 2049, m <= body.count / 2049,
+              body.count == start + (n + m) * 2048 + n + m else { return nil }
         let train = Array(body[start..<(start + n * 2048)])
         let test = Array(body[(start + n * 2048)..<(start + (n + m) * 2048)])
         let labels = body[(start + (n + m) * 2048)...].map(Int32.init)
+        guard labels.allSatisfy({ $0 < classes }) else { return nil }
         return ((train, Array(labels[..<n])), (test, Array(labels[n...])))
     }
 }

@@ -9,24 +9,10 @@ struct TextCorpus {
     /// One label per document, as the file gives it.
     var labels: [String]
 
-    /// The class of every document and the classes' names (sorted; numerically for ratings) and,
-    /// for ratings, their values. Throws when a rating is not a number.
-    func classes(task: String?, source: String) throws -> (indices: [Int32], names: [String], values: [Double]?) {
-        if task == "rating" {
-            var values: [Double] = []
-            for (i, l) in labels.enumerated() {
-                guard let v = Double(l.trimmingCharacters(in: .whitespaces)), v.isFinite else {
-                    throw FileError(source, "document \(i + 1): the rating '\(l)' is not a number")
-                }
-                values.append(v)
-            }
-            let distinct = Array(Set(values)).sorted()
-            let index = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, Int32($0)) })
-            return (values.map { index[$0]! }, distinct.map { $0 == $0.rounded() ? String(Int($0)) : String($0) }, distinct)
-        }
-        let names = Array(Set(labels)).sorted()
-        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
-        return (labels.map { index[$0]! }, names, nil)
+    /// The classes of the documents' labels (`ClassLabels`), in the lexicographic order the
+    /// text datasets have always used, so earlier runs keep their class indices.
+    func classes(task: String?, source: String, limits: Limits) throws -> ClassLabels {
+        try ClassLabels(labels, task: task, source: source, limits: limits, numericOrder: false)
     }
 
     /// The split `reference` asks for (see `StratifiedSplit.init(classes:reference:)`).
@@ -37,11 +23,12 @@ struct TextCorpus {
     /// The three sparse datasets of `split`, named `name/train` and so on, with the vocabulary
     /// (built from the training documents, unless `reference.vocabularyFile` gives one).
     func splits(_ split: StratifiedSplit, reference: DataReference, name: String, source: String,
-                vocabularyDocuments: [[String: Int]]? = nil, limit: Int) throws -> DataSplits {
-        let (classes, names, values) = try self.classes(task: reference.text(.task), source: source)
+                vocabularyDocuments: [[String: Int]]? = nil, limits: Limits) throws -> DataSplits {
+        let labels = try self.classes(task: reference.text(.task), source: source, limits: limits)
+        let (classes, names, values) = (labels.indices, labels.names, labels.values)
         let vocabulary: Vocabulary
         if let file = reference.vocabularyFile {
-            vocabulary = try Vocabulary.read(file, limit: limit)
+            vocabulary = try Vocabulary.read(file, limit: limits.fileBytes)
         } else {
             vocabulary = try Vocabulary.mostFrequent(in: vocabularyDocuments ?? split.train.map { documents[$0] },
                                                      size: reference.integer(.vocabulary) ?? Vocabulary.paperSize)
@@ -60,9 +47,9 @@ struct TextCorpus {
     }
 
     /// Splits `corpus` as `reference` asks and makes the datasets (the readers' common ending).
-    static func load(_ corpus: TextCorpus, reference: DataReference, name: String, source: String, limit: Int) throws -> DataSplits {
+    static func load(_ corpus: TextCorpus, reference: DataReference, name: String, source: String, limits: Limits) throws -> DataSplits {
         guard !corpus.documents.isEmpty else { throw FileError(source, "holds no documents") }
-        let (classes, _, _) = try corpus.classes(task: reference.text(.task), source: source)
-        return try corpus.splits(try split(classes, reference: reference), reference: reference, name: name, source: source, limit: limit)
+        let classes = try corpus.classes(task: reference.text(.task), source: source, limits: limits).indices
+        return try corpus.splits(try split(classes, reference: reference), reference: reference, name: name, source: source, limits: limits)
     }
 }

@@ -43,7 +43,7 @@ public struct TextCSVDataset: DatasetKind {
             corpus.documents.append(tokenizer.termCounts([text]))
             corpus.labels.append(label)
         }
-        return try TextCorpus.load(corpus, reference: reference, name: name, source: file, limit: limit)
+        return try TextCorpus.load(corpus, reference: reference, name: name, source: file, limits: limits)
     }
 }
 
@@ -100,7 +100,8 @@ public struct SVMLightDataset: DatasetKind {
         guard width > 0 else { throw FileError(path, "holds no feature") }
         try limits.checkMemory(width * 4 * 2, for: "\(path) (indices up to \(width - 1 + (zeroBased ? 0 : 1)), one input each)")
         let corpus = TextCorpus(documents: [], labels: files.flatMap(\.labels))
-        let (classes, names, values) = try corpus.classes(task: reference.text(.task), source: path)
+        let labels = try corpus.classes(task: reference.text(.task), source: path, limits: limits)
+        let (classes, names, values) = (labels.indices, labels.names, labels.values)
         let matrices = try files.map { try $0.matrix(columns: width, zeroBased: zeroBased) }
         let all = matrices.dropFirst().reduce(matrices[0]) { $0.appending($1) }
         let split: StratifiedSplit
