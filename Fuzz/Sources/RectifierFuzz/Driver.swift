@@ -17,6 +17,11 @@ let harnesses: [String: @convention(c) (UnsafeRawPointer, Int) -> CInt] = [
     "binarymatrix": fuzzBinaryMatrix,
     "tar": fuzzTar,
     "emnistmapping": fuzzEMNISTMapping,
+    "numerictable": fuzzNumericTable,
+    "numpy": fuzzNumPy,
+    "norbcache": fuzzNORBCache,
+    "sweep": fuzzSweepSpecification,
+    "predict": fuzzPredictionInput,
 ]
 
 /// The harness of this process, chosen once before libFuzzer starts.

@@ -60,7 +60,7 @@ public enum PredictionInput {
     /// columns of those names are read, in that order (so a table's own file, label column
     /// and all, can be given back); without, it is skipped when it has `width` fields. A line
     /// is read only as far as `width` values: a longer one is an error before it is held.
-    static func parseText(_ bytes: [UInt8], path: String, width: Int, featureNames: [String]? = nil) throws -> Matrix {
+    public static func parseText(_ bytes: [UInt8], path: String, width: Int, featureNames: [String]? = nil) throws -> Matrix {
         var values: [Float] = []
         var rows = 0
         var columns: [Int]?  // positions of the features in the header's order, when read by name

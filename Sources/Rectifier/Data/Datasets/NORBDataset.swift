@@ -84,7 +84,8 @@ public enum NORBCache {
         var testCount: Int
     }
 
-    struct Source: Codable, Equatable {
+    /// A source file as the cache records it: name, size and modification time.
+    public struct Source: Codable, Equatable, Sendable {
         var file: String
         var size: Int
         var modified: Double
@@ -115,15 +116,21 @@ public enum NORBCache {
     /// The cached set, or nil when there is no cache, it does not match `sources`, or any of
     /// its counts and labels is out of range (a cache is rebuilt rather than trusted).
     public static func read(_ path: String, sources: [String], classes: Int, limit: Int) throws -> (([UInt8], [Int32]), ([UInt8], [Int32]))? {
-        guard FileManager.default.fileExists(atPath: path), let bytes = try? FileIO.read(path, limit: limit),
-              bytes.count > 20, Array(bytes[0..<8]) == magic, bytes[8] == 1 else { return nil }
+        guard FileManager.default.fileExists(atPath: path), let bytes = try? FileIO.read(path, limit: limit) else { return nil }
+        return decode(bytes, classes: classes) { $0 == (try? sources.map(Source.init)) }
+    }
+
+    /// The pixels and labels of a cache's bytes when every check passes and `sourcesMatch`
+    /// accepts the sources it records; nil otherwise.
+    public static func decode(_ bytes: [UInt8], classes: Int, sourcesMatch: ([Source]) -> Bool) -> (([UInt8], [Int32]), ([UInt8], [Int32]))? {
+        guard bytes.count > 20, Array(bytes[0..<8]) == magic, bytes[8] == 1 else { return nil }
         let body = Array(bytes[..<(bytes.count - 4)])
         let stored = bytes[(bytes.count - 4)...].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
         guard Checkpoint.crc32(body) == stored else { return nil }
         let length = Int(bytes[12]) | Int(bytes[13]) << 8 | Int(bytes[14]) << 16 | Int(bytes[15]) << 24
         guard 16 + length <= body.count,
               let header = try? FileIO.jsonDecoder().decode(Header.self, from: Data(bytes[16..<(16 + length)])),
-              header.sources == (try? sources.map(Source.init)) else { return nil }
+              sourcesMatch(header.sources) else { return nil }
         let (n, m) = (header.trainCount, header.testCount)
         let start = 16 + length
         // Counts are bounded by the bytes there are before any product is formed.

@@ -28,7 +28,11 @@ public struct NumPyArray: Sendable, Equatable {
 
     /// Reads a `.npy` file, or the array `key` (`x`, or `x.npy` in the archive) of a `.npz`.
     public static func read(_ path: String, key: String? = nil, limits: Limits = Limits()) throws -> NumPyArray {
-        let bytes = try FileIO.read(path, limit: limits.fileBytes)
+        try parse(try FileIO.read(path, limit: limits.fileBytes), path: path, key: key, limits: limits)
+    }
+
+    /// Parses the bytes of a `.npy` file, or of an `.npz` archive and its array `key`.
+    public static func parse(_ bytes: [UInt8], path: String, key: String?, limits: Limits = Limits()) throws -> NumPyArray {
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
             guard let key else { throw FileError(path, "is an .npz archive: say which array (--x-key, --y-key)") }
             let archive = try ZipArchive(bytes, path: path)

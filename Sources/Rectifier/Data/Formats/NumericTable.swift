@@ -31,7 +31,14 @@ public struct NumericTable: Sendable {
     /// an error naming line and column, or skipped and counted under `.skip`.
     public static func read(_ path: String, label: String? = nil, badLines: BadRecordPolicy = .fail,
                             limits: Limits = Limits()) throws -> NumericTable {
-        var reader = LineReader(input: try Gzip.open(path), limit: limits.fileBytes)
+        try read(from: try Gzip.open(path), label: label, badLines: badLines, limits: limits)
+    }
+
+    /// Reads a table from `input` (its `path` names it in errors).
+    public static func read(from input: any ByteStream, label: String? = nil, badLines: BadRecordPolicy = .fail,
+                            limits: Limits = Limits()) throws -> NumericTable {
+        let path = input.path
+        var reader = LineReader(input: input, limit: limits.fileBytes)
         var table = NumericTable(path: path, columns: [], labelColumn: 0, features: Matrix(rows: 0, columns: 0), labels: [])
         var separator = UInt8(ascii: ",")
         var width = 0
