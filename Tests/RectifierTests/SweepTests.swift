@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("bogus = 1", "unknown key 'bogus'"),
+        ("bogus = 1", "unknown key \"bogus\""),
         ("[grid]\nl1 = []", "[grid] l1 is empty"),
         ("count = 0\n[random]\nl1 = { uniform = [0, 1] }", "count must be at least 1"),
         ("count = 2\n[random]\nl1 = { uniform = [0.5, 0.1] }", "min 0.5 > max 0.1"),

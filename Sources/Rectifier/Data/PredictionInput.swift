@@ -64,7 +64,7 @@ public enum PredictionInput {
             }
             for field in fields {
                 guard let v = Float(field), v.isFinite else {
-                    throw FileError(path, "line \(n + 1): '\(field)' is not a finite number")
+                    throw FileError(path, "line \(n + 1): \(ErrorText.quoted(field)) is not a finite number")
                 }
                 values.append(v)
             }
