@@ -13,9 +13,17 @@ struct RectifierCommand: ParsableCommand {
             the thread count, RECTIFIER_THREAD_CHOICE=off keeps small-minibatch steps on all \
             threads, RECTIFIER_SPARSE=off disables the sparse kernels for dense inputs, \
             RECTIFIER_SPARSE_MAX_BATCH=n and RECTIFIER_SPARSE_DENSITY=f[,b] move their crossover \
-            (see README, Performance), RECTIFIER_MAX_FILE_BYTES=n bounds the size of any file read.
+            (see README, Performance), RECTIFIER_MAX_FILE_BYTES=n bounds the size of any file read. \
+            A variable set to a value it cannot take is refused before anything runs.
             """,
         version: "0.1.0",
         subcommands: [Demo.self, Train.self, Pretrain.self, Evaluate.self, Predict.self, Bench.self, DatasetsCommand.self, SweepCommand.self, Reproduce.self, ReportCommand.self],
         defaultSubcommand: Demo.self)
+
+    /// Refuses to start with an environment variable set to a value it cannot take (one line,
+    /// exit status 1), then parses and runs the command as usual.
+    static func main() {
+        if let invalid = ProcessEnvironment.current.invalid { exit(withError: invalid) }
+        main(nil)
+    }
 }
