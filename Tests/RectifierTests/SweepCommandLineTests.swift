@@ -106,6 +106,26 @@ import Testing
         }
     }
 
+    /// A directory that cannot be created (here: under a file, which even root cannot do) is
+    /// one line naming it and the system's reason, not Foundation's error dump.
+    @Test(.enabled(if: CLI.executable != nil, "needs the rectifier executable"))
+    func directoriesThatCannotBeMadeAreNamed() throws {
+        let root = TestSupport.temporaryDirectory()
+        try Self.spec.write(toFile: root + "/sweep.toml", atomically: true, encoding: .utf8)
+        _ = FileManager.default.createFile(atPath: root + "/file", contents: Data())
+        for (arguments, message) in [
+            (["sweep", "plan", root + "/sweep.toml", "--out", root + "/file/sweep"], root + "/file/sweep: cannot create the sweep directory: Not a directory"),
+            (["train", "--layers", "8", "--out", root + "/file/run"], root + "/file/run: cannot create the run directory: Not a directory"),
+            (["reproduce", "table1", "--budget", "smoke", "--out", root + "/file/out"], root + "/file/out: cannot create the experiment directory: Not a directory"),
+            (["sweep", "status", root + "/nothing"], root + "/nothing: no such sweep directory"),
+            (["sweep", "submit", root + "/nothing", "--slurm", "--dry-run"], root + "/nothing: holds no planned runs"),
+        ] {
+            let r = try CLI.run(arguments)
+            #expect(r.status == 1)
+            #expect(r.stderr.contains(message) && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        }
+    }
+
     // MARK: Slurm
 
     /// Whether Slurm is installed and a local cluster can be started (root, slurm-wlm, munge).

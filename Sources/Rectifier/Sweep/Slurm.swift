@@ -70,31 +70,39 @@ extension SweepDirectory {
     public var slurmPath: String { path + "/slurm" }
 
     /// Writes the batch script for every unfinished run and, unless `dryRun`, submits it with
-    /// `sbatch` and records the job; nil when nothing is left to run.
+    /// `sbatch` and records the job; nil when nothing is left to run. The sweep directory is
+    /// owned meanwhile (`DirectoryLock`), so that two submissions cannot both submit its runs.
     public func submit(executable: String, options: SlurmSubmission.Options, dryRun: Bool) throws -> SlurmSubmission? {
-        let active = try activeSlurmTasks()
-        let indices = try records().map(\.index).filter {
-            switch status($0, activeSlurmTasks: active) {
-            case .finished, .running: false
-            case .failed(let message, _): !message.hasPrefix("training diverged")
-            case .planned: true
+        guard FileManager.default.fileExists(atPath: path + "/runs") else {
+            throw FileError(path, "holds no planned runs (rectifier sweep plan SPEC --out \(path))")
+        }
+        return try DirectoryLock.holding(path) {
+            let active = try activeSlurmTasks()
+            let indices = try records().map(\.index).filter {
+                switch status($0, activeSlurmTasks: active) {
+                case .finished, .running: false
+                case .failed(let message, _): !message.hasPrefix("training diverged")
+                case .planned: true
+                }
             }
+            guard !indices.isEmpty else { return nil }
+            let script = SlurmSubmission.script(for: self, indices: indices, executable: executable, options: options)
+            try FileIO.createDirectory(slurmPath, what: "directory of the sweep's Slurm files")
+            // Only a submission writes there, and no other runs now: any temporary is a killed one's.
+            try FileIO.removeTemporaries(in: slurmPath)
+            var submission = SlurmSubmission(jobID: nil, indices: indices, script: script)
+            let scriptPath = slurmPath + "/submit.sbatch"
+            try FileIO.writeAtomically(Array(submission.script.utf8), to: scriptPath)
+            guard !dryRun else { return submission }
+            let out = try Self.command("sbatch", ["--parsable", scriptPath])
+            guard let id = out.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }),
+                  !id.isEmpty, id.allSatisfy(\.isNumber) else {
+                throw FileError(scriptPath, "sbatch did not give a job id: \(ErrorText.quoted(out, limit: 200))")
+            }
+            submission.jobID = id
+            try FileIO.writeJSON(try slurmJobs() + [submission], to: slurmPath + "/jobs.json")
+            return submission
         }
-        guard !indices.isEmpty else { return nil }
-        try FileManager.default.createDirectory(atPath: slurmPath, withIntermediateDirectories: true)
-        var submission = SlurmSubmission(jobID: nil, indices: indices,
-                                         script: SlurmSubmission.script(for: self, indices: indices, executable: executable, options: options))
-        let scriptPath = slurmPath + "/submit.sbatch"
-        try FileIO.writeAtomically(Array(submission.script.utf8), to: scriptPath)
-        guard !dryRun else { return submission }
-        let out = try Self.command("sbatch", ["--parsable", scriptPath])
-        guard let id = out.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }),
-              !id.isEmpty, id.allSatisfy(\.isNumber) else {
-            throw FileError(scriptPath, "sbatch did not give a job id: \(out)")
-        }
-        submission.jobID = id
-        try FileIO.writeJSON(try slurmJobs() + [submission], to: slurmPath + "/jobs.json")
-        return submission
     }
 
     /// The jobs submitted so far.
@@ -123,7 +131,7 @@ extension SweepDirectory {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        do { try process.run() } catch { throw UsageError("cannot run \(tool): \(error.localizedDescription)") }
+        do { try process.run() } catch { throw UsageError("cannot run \(tool): \(FileIO.reason(error))") }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -74,7 +74,7 @@ public struct Downloader: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw DownloadError(directory, .writeFailed, "cannot create the directory: \(error.localizedDescription)")
+            throw DownloadError(directory, .writeFailed, "cannot create the directory: \(FileIO.reason(error))")
         }
         let transfer = HTTPTransfer(url: url, partPath: partPath, stallTimeout: stallTimeout, sizeLimit: Int64(sizeLimit)) {
             progress(DownloadProgress(file: file.name, bytesDone: $0, totalBytes: $1 ?? file.size))
