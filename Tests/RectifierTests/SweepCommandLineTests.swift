@@ -106,6 +106,31 @@ import Testing
         }
     }
 
+    /// `sweep submit --dry-run` with a value that would add a command to the script: refused
+    /// in one line naming the option, no script written; a sweep directory with spaces and
+    /// shell syntax in its path gets a script with the path quoted.
+    @Test(.enabled(if: CLI.executable != nil, "needs the rectifier executable"))
+    func submittedScriptsTakeNoInjectedCommand() throws {
+        let dir = try Self.planned()
+        for (option, value) in [("--partition", "debug\ntouch /tmp/pwned"), ("--time", "1:00\ntouch /tmp/pwned"),
+                                ("--mem", "2G\ntouch /tmp/pwned"), ("--backend", "auto\ntouch /tmp/pwned")] {
+            let r = try CLI.run(["sweep", "submit", dir, "--slurm", "--dry-run", option, value])
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("\(option) \"") && r.stderr.contains(#"\ntouch"#), "\(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1 && r.stdout.isEmpty, "\(r.stderr)\(r.stdout)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/slurm/submit.sbatch"))
+        }
+        let root = TestSupport.temporaryDirectory() + "/a b $(touch x) `id` 'q'"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try Self.spec.write(toFile: root + "/sweep.toml", atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["sweep", "plan", root + "/sweep.toml", "--out", root + "/sweep"]).status == 0)
+        let dry = try CLI.run(["sweep", "submit", root + "/sweep", "--slurm", "--dry-run", "--partition", "gpu", "--time", "1-00:00"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains(" sweep task '\(root.replacingOccurrences(of: "'", with: #"'\''"#))/sweep' \"$SLURM_ARRAY_TASK_ID\""),
+                "\(dry.stdout)")
+        #expect(dry.stdout.split(separator: "\n").count == 11, "\(dry.stdout)")
+    }
+
     /// A directory that cannot be created (here: under a file, which even root cannot do) is
     /// one line naming it and the system's reason, not Foundation's error dump.
     @Test(.enabled(if: CLI.executable != nil, "needs the rectifier executable"))

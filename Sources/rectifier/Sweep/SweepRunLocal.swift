@@ -33,7 +33,7 @@ extension SweepCommand {
             let total = try dir.records().count
             guard total > 0 else { throw ValidationError("\(sweep) holds no planned runs (rectifier sweep plan SPEC --out \(sweep))") }
             let workers = SweepWorkers(executable: SweepCommand.executable, jobs: jobs, threadsPerJob: threadsPerJob, retries: retries,
-                                       extraArguments: ["--backend", backend])
+                                       extraArguments: try SweepCommand.workerArguments(backend: backend))
             let console = Console()
             let clock = ContinuousClock()
             let start = clock.now
