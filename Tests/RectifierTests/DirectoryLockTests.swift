@@ -100,6 +100,29 @@ import Testing
     }
 }
 
+/// Every other writer of an owned directory: pre-training alone, cross-validation, downloads.
+@Suite struct OtherOwnersTests {
+    @Test func pretrainingCrossValidationAndDownloadsAreRefusedToo() throws {
+        let dir = TestSupport.temporaryDirectory()
+        var training = TrainingConfig()
+        training.hiddenSizes = [8]
+        var pretrainingConfig = PretrainingConfig()
+        pretrainingConfig.hiddenSizes = [8]
+        let pretraining = RunSpecification(data: DataReference(), pretraining: pretrainingConfig, training: nil)
+        var folds = RunSpecification(training: training)
+        folds.data.folds = 2
+        let file = RemoteFile(name: "x.bin", size: 1)
+        try DirectoryLock.holding(dir) {
+            #expect(throws: DirectoryInUse.self) { try Run(pretraining, directory: dir).execute() }
+            #expect(throws: DirectoryInUse.self) { try CrossValidation(folds, directory: dir).execute() }
+            #expect(throws: DirectoryInUse.self) {
+                try Downloader().download(file, from: URL(string: "http://127.0.0.1:9/x.bin")!, into: dir)
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/" + RunDirectory.recordFile), "nothing was written")
+    }
+}
+
 /// Sweeps: a run is claimed by its directory's lock, not by a pid in a file.
 @Suite(.serialized) struct SweepClaimTests {
     typealias CLI = CommandLineTests
