@@ -48,11 +48,10 @@ public struct Run {
         return try DirectoryLock.holding(dir.path) { try execute(in: dir, events: events) }
     }
 
-    /// `execute` in `dir`, whose lock the caller holds (a sweep's task holds it longer, to
-    /// record a failure).
+    /// `execute` of the validated specification in `dir`, whose lock the caller holds (a
+    /// sweep's task holds it longer, to record a failure).
     func execute(in dir: RunDirectory?, events: (RunEvent) -> Void) throws -> RunResult {
         let spec = specification
-        try spec.validate()
         let hash = spec.hash
         if let dir {
             // Nobody else writes here while the lock is held: these are a killed run's.

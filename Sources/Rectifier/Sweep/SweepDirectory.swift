@@ -121,18 +121,19 @@ public struct SweepDirectory: Sendable {
     public func runTask(_ index: Int, options: RunOptions, events: (RunEvent) -> Void = { _ in }) throws -> RunResult {
         let record = try record(index)
         let dir = try RunDirectory(existing: runPath(index))
-        let lock = try DirectoryLock(dir.path)
-        let result: RunResult
-        do {
-            result = try Run(record.specification, directory: dir.path, options: options).execute(in: dir, events: events)
-        } catch let interrupted as RunInterrupted {
-            throw interrupted
-        } catch {
-            try recordFailure(index, message: "\(error)")
-            throw error
+        return try DirectoryLock.holding(dir.path) {
+            let result: RunResult
+            do {
+                try record.specification.validate()
+                result = try Run(record.specification, directory: dir.path, options: options).execute(in: dir, events: events)
+            } catch let interrupted as RunInterrupted {
+                throw interrupted
+            } catch {
+                try recordFailure(index, message: "\(error)")
+                throw error
+            }
+            if FileManager.default.fileExists(atPath: dir.path + "/failure.json") { try FileIO.remove(dir.path + "/failure.json") }
+            return result
         }
-        if FileManager.default.fileExists(atPath: dir.path + "/failure.json") { try FileIO.remove(dir.path + "/failure.json") }
-        lock.release()
-        return result
     }
 }
