@@ -21,9 +21,35 @@ struct RectifierCommand: ParsableCommand {
         defaultSubcommand: Demo.self)
 
     /// Refuses to start with an environment variable set to a value it cannot take (one line,
-    /// exit status 1), then parses and runs the command as usual.
+    /// exit status 1), then parses and runs the command as ArgumentParser's `main` does, with
+    /// one difference: the message of an error the command throws is printed with its control
+    /// characters escaped, so no file content quoted in it reaches the terminal as an escape
+    /// sequence (the readers escape what they quote; this also covers any that does not).
     static func main() {
         if let invalid = ProcessEnvironment.current.invalid { exit(withError: invalid) }
-        main(nil)
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            try command.run()
+        } catch let error as ExitCode {
+            exit(withError: error)
+        } catch let error as CleanExit {
+            exit(withError: error)
+        } catch let error as ValidationError {
+            exit(withError: error)
+        } catch {
+            exit(withError: PrintableError(error))
+        }
     }
+}
+
+/// An error whose message is another's with its control characters escaped.
+struct PrintableError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ error: any Error) { description = ErrorText.escaped(String(describing: error)) }
 }

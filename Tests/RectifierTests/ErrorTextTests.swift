@@ -52,6 +52,19 @@ import Testing
         #expect(message.contains(#"\u{1B}"#), "\(reader): \(message)")
     }
 
+    /// The tool escapes the message of any error it prints, also of a reader that quotes a
+    /// file without escaping (here a rating cell, through the text-csv dataset).
+    @Test(.enabled(if: CommandLineTests.executable != nil, "needs the rectifier executable"))
+    func theToolPrintsNoControlCharacterOfAFile() throws {
+        let path = TestSupport.temporaryDirectory() + "/ratings.csv"
+        try "text,label\nhello world,\(Self.escape)five\ngood day,3\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try CommandLineTests.run(["train", "--dataset", "text-csv", "--data-file", path, "--task", "rating", "--layers", "4",
+                                          "--epochs", "1"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains(path) && r.stderr.contains(#"\u{1B}"#), "\(r.stderr)")
+        #expect(Self.isOnePrintableLine(r.stderr.trimmingCharacters(in: .newlines)), "\(r.stderr.debugDescription)")
+    }
+
     /// The error for a column that is not there lists 20 of a million columns, not all.
     @Test func aMissingColumnListsTwentyOfAMillion() throws {
         let header = (0..<1_000_000).map { "c\($0)" }.joined(separator: ",") + "\n"
