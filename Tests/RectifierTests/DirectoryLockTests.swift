@@ -153,6 +153,21 @@ import Testing
         #expect(dir.status(0) == .planned(resumable: false))
     }
 
+    /// A damaged run.json or slurm/jobs.json is an error naming the file (a raw DecodingError
+    /// before, for a task and a submission).
+    @Test func damagedSweepRecordsAreNamed() throws {
+        let dir = try Self.planned("[grid]\nlearning-rate = [0.1]")
+        try "{}".write(toFile: dir.runPath(0) + "/run.json", atomically: true, encoding: .utf8)
+        #expect { try dir.record(0) } throws: { error in
+            (error as? FileError)?.description.hasPrefix(dir.runPath(0) + "/run.json: not a sweep run record") == true
+        }
+        try FileManager.default.createDirectory(atPath: dir.slurmPath, withIntermediateDirectories: true)
+        try "[{}]".write(toFile: dir.slurmPath + "/jobs.json", atomically: true, encoding: .utf8)
+        #expect { try dir.slurmJobs() } throws: { error in
+            (error as? FileError)?.description.hasPrefix(dir.slurmPath + "/jobs.json: not a list of submitted Slurm jobs") == true
+        }
+    }
+
     /// A plan (or submission) owns the sweep directory; replanning removes no run a process holds.
     @Test func planningOwnsTheSweepAndSparesHeldRuns() throws {
         let dir = try Self.planned("[grid]\nlearning-rate = [0.1, 0.05]")

@@ -190,7 +190,13 @@ extension SweepDirectory {
     public func slurmJobs() throws -> [SlurmSubmission] {
         let file = slurmPath + "/jobs.json"
         guard FileManager.default.fileExists(atPath: file) else { return [] }
-        return try FileIO.jsonDecoder().decode([SlurmSubmission].self, from: Data(FileIO.read(file)))
+        do {
+            return try FileIO.jsonDecoder().decode([SlurmSubmission].self, from: Data(FileIO.read(file)))
+        } catch let error as FileError {
+            throw error
+        } catch {
+            throw FileError(file, "not a list of submitted Slurm jobs (\(error))")
+        }
     }
 
     /// The run indices that a recorded job still has pending or running (from `squeue`);

@@ -65,23 +65,28 @@ public struct SweepDirectory: Sendable {
         return try names.filter { Int($0) != nil }.sorted().compactMap { name in
             let file = runs + "/" + name + "/run.json"
             guard FileManager.default.fileExists(atPath: file) else { return nil }
-            do {
-                return try FileIO.jsonDecoder().decode(RunRecord.self, from: Data(FileIO.read(file, limit: limit)))
-            } catch let error as FileError {
-                throw error
-            } catch {
-                throw FileError(file, "not a sweep run record (\(error))")
-            }
+            return try Self.readRecord(file, limit: limit)
+        }
+    }
+
+    /// The run record in `file`; a `FileError` naming it when it is not one.
+    static func readRecord(_ file: String, limit: Int) throws -> RunRecord {
+        do {
+            return try FileIO.jsonDecoder().decode(RunRecord.self, from: Data(FileIO.read(file, limit: limit)))
+        } catch let error as FileError {
+            throw error
+        } catch {
+            throw FileError(file, "not a sweep run record (\(error))")
         }
     }
 
     /// The record of run `index`.
-    public func record(_ index: Int) throws -> RunRecord {
+    public func record(_ index: Int, limit: Int = FileIO.defaultSizeLimit) throws -> RunRecord {
         let file = runPath(index) + "/run.json"
         guard FileManager.default.fileExists(atPath: file) else {
             throw FileError(path, "has no run \(index) (plan it first: rectifier sweep plan SPEC --out \(path))")
         }
-        return try FileIO.jsonDecoder().decode(RunRecord.self, from: Data(FileIO.read(file)))
+        return try Self.readRecord(file, limit: limit)
     }
 
     /// The state of run `index`, from its files: running while a process holds its directory's
