@@ -221,6 +221,25 @@ import Testing
         #expect(nothing.stdout.contains("nothing to submit"))
     }
 
+    /// Slurm itself reads the quoted paths of the script: a sweep directory with spaces,
+    /// quotes, shell syntax and a percent sign gets its task's output file and its result.
+    @Test(.enabled(if: slurm, "needs Slurm (apt-get install slurm-wlm munge) and root to start a local cluster"))
+    func slurmRunsASweepWhosePathNeedsQuoting() throws {
+        let root = TestSupport.temporaryDirectory() + "/a b 'q' \"dq\" $(touch x) 100%"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try Self.spec.replacingOccurrences(of: "seed = [1, 2]", with: "seed = [1]")
+            .replacingOccurrences(of: "learning-rate = [0.1, 0.05, 0.02]", with: "learning-rate = [0.1]")
+            .write(toFile: root + "/sweep.toml", atomically: true, encoding: .utf8)
+        let plan = try CLI.run(["sweep", "plan", root + "/sweep.toml", "--out", root + "/sweep"])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        let job = try Self.submit(root + "/sweep")
+        try Self.wait(for: job)
+        let log = try String(contentsOfFile: "\(root)/sweep/slurm/task-\(job)_0.out", encoding: .utf8)
+        #expect(log.contains("test error"), "\(log)")
+        #expect(SweepDirectory(root + "/sweep").status(0) == .finished)
+        #expect(!FileManager.default.fileExists(atPath: root + "/x"), "nothing in the path ran")
+    }
+
     @Test(.enabled(if: slurm, "needs Slurm (apt-get install slurm-wlm munge) and root to start a local cluster"))
     func aCancelledArrayTaskResumesFromItsCheckpoint() throws {
         let longer = Self.spec.replacingOccurrences(of: "epochs = 2", with: "epochs = 12")
