@@ -180,6 +180,8 @@ import Testing
               (["reproduce", "tabel1", "--budget", "smoke"], "unknown experiment 'tabel1'"),
               (["reproduce", "table1", "--slurm", "--max-parallel", "0"], "--max-parallel must be positive"),
               (["sweep", "submit", "/tmp", "--slurm", "--max-parallel", "0"], "--max-parallel must be positive"),
+              (["reproduce", "table1", "--budget", "smoke", "--slurm", "--partition", "a\nb", "--out", "/nonexistent/out"], #"--partition "a\nb""#),
+              (["sweep", "run", "/tmp", "--backend", "mkl"], #"--backend "mkl" is not a GEMM backend"#),
               (["bench", "--sentiment", "--data-dir", "/tmp"], "--sentiment makes its own bag-of-words data"),
               (["reproduce", "table1", "--budget", "quick", "--data-dir", "/nonexistent/mnist", "--out", "/nonexistent/out"], "/nonexistent/mnist: no such directory"),
               (["report", "/nonexistent/dir"], "/nonexistent/dir"),
