@@ -110,11 +110,11 @@ public struct SafeTensors: Equatable, Sendable {
                 throw FileError(path, "\(tensor): header entry lacks dtype, shape or data_offsets")
             }
             guard dtype == "F32" else { throw FileError(path, "\(tensor) has dtype \(ErrorText.quoted(dtype)); only F32 is supported") }
-            let shape = shapeValues.compactMap { $0.count.flatMap { $0 <= 1 << 40 ? $0 : nil } }
+            let shape = shapeValues.compactMap { $0.wholeNumber.flatMap { $0 <= 1 << 40 ? $0 : nil } }
             guard shape.count == shapeValues.count else {
                 throw FileError(path, "\(tensor) has an invalid shape (dimensions must be whole numbers from 0 to 2^40)")
             }
-            let offsets = offsetValues.compactMap(\.count)
+            let offsets = offsetValues.compactMap(\.wholeNumber)
             guard offsets.count == 2, offsetValues.count == 2 else {
                 throw FileError(path, "\(tensor) has invalid data_offsets (two whole numbers, begin and end)")
             }

@@ -9,7 +9,7 @@ enum JSONValue: Equatable {
     case null
 
     /// A whole number from 0 to `Int.max` written without sign, fraction or exponent, or nil.
-    var count: Int? {
+    var wholeNumber: Int? {
         guard case .number(let text) = self, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         return Int(text)
     }
