@@ -82,6 +82,9 @@ struct Reproduce: ParsableCommand {
 
     func run() throws {
         Interrupt.install()
+        let workerArguments = try SweepCommand.workerArguments(backend: backend)
+        // Checked before anything is planned.
+        let slurmSubmission = slurm ? try slurmOptions.submission(cpusPerTask: threadsPerJob, workerArguments: workerArguments) : nil
         let settings = try settings()
         let experiment = try Experiments.named(self.experiment, settings: settings)
         let path = out ?? "reproduce/\(self.experiment)-\(settings.dataset)-\(budget.rawValue)"
@@ -93,11 +96,12 @@ struct Reproduce: ParsableCommand {
             let total = reports.reduce(0) { $0 + $1.runs.count }
             console.line("\(path): \(experiment.title)")
             console.line("\(total) runs planned in \(reports.count) stage\(reports.count == 1 ? "" : "s") (\(reports.reduce(0) { $0 + $1.added.count }) new)")
-            if slurm {
-                try submit(experiment, dir, console: console)
+            if let slurmSubmission {
+                try submit(experiment, dir, options: slurmSubmission, console: console)
                 return
             }
-            for stage in experiment.stages() where try execute(dir.sweep(stage.name), stage: stage.name, console: console) {
+            for stage in experiment.stages()
+            where try execute(dir.sweep(stage.name), stage: stage.name, workerArguments: workerArguments, console: console) {
                 console.error("interrupted: workers saved their checkpoints; continue with the same command")
                 throw ExitCode(130)
             }
@@ -115,15 +119,14 @@ struct Reproduce: ParsableCommand {
     }
 
     /// Runs a stage's unfinished runs with local workers; true when interrupted.
-    func execute(_ sweep: SweepDirectory, stage: String, console: Console) throws -> Bool {
+    func execute(_ sweep: SweepDirectory, stage: String, workerArguments: [String], console: Console) throws -> Bool {
         let workers = SweepWorkers(executable: SweepCommand.executable, jobs: jobs, threadsPerJob: threadsPerJob, retries: 2,
-                                   extraArguments: ["--backend", backend])
+                                   extraArguments: workerArguments)
         let summary = try workers.run(sweep, shouldStop: { Interrupt.requested }) { SweepCommand.log($0, stage: stage, console: console) }
         return summary.interrupted
     }
 
-    func submit(_ experiment: any Experiment, _ dir: ExperimentDirectory, console: Console) throws {
-        let options = slurmOptions.submission(cpusPerTask: threadsPerJob, backend: backend)
+    func submit(_ experiment: any Experiment, _ dir: ExperimentDirectory, options: SlurmSubmission.Options, console: Console) throws {
         for stage in experiment.stages() {
             let sweep = dir.sweep(stage.name)
             if let s = try sweep.submit(executable: SweepCommand.executable, options: options, dryRun: false), let id = s.jobID {

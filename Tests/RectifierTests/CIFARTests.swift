@@ -127,7 +127,7 @@ import Testing
             _ = try CIFAR10Binary.read(archive: cut)
         }
         let twice = FormatTestSupport.write(TarWriter.archive(members + [members[1]]), "twice.tar", in: dir)
-        FormatTestSupport.expectError(path: twice, containing: "holds cifar-10-batches-bin/batches.meta.txt twice") {
+        FormatTestSupport.expectError(path: twice, containing: "holds \"cifar-10-batches-bin/batches.meta.txt\" twice") {
             _ = try CIFAR10Binary.read(archive: twice)
         }
     }

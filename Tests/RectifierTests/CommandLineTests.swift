@@ -19,10 +19,14 @@ import Testing
 
     /// Runs the tool to completion, killing it (and recording a failure) after `timeout` seconds,
     /// so a command that should have failed at once but trains instead cannot hang the suite.
-    static func run(_ arguments: [String], timeout: Double = 900) throws -> Output {
+    /// `environment` adds to (or replaces) variables of this process's environment.
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 900) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable!)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -176,6 +180,8 @@ import Testing
               (["reproduce", "tabel1", "--budget", "smoke"], "unknown experiment 'tabel1'"),
               (["reproduce", "table1", "--slurm", "--max-parallel", "0"], "--max-parallel must be positive"),
               (["sweep", "submit", "/tmp", "--slurm", "--max-parallel", "0"], "--max-parallel must be positive"),
+              (["reproduce", "table1", "--budget", "smoke", "--slurm", "--partition", "a\nb", "--out", "/nonexistent/out"], #"--partition "a\nb""#),
+              (["sweep", "run", "/tmp", "--backend", "mkl"], #"--backend "mkl" is not a GEMM backend"#),
               (["bench", "--sentiment", "--data-dir", "/tmp"], "--sentiment makes its own bag-of-words data"),
               (["reproduce", "table1", "--budget", "quick", "--data-dir", "/nonexistent/mnist", "--out", "/nonexistent/out"], "/nonexistent/mnist: no such directory"),
               (["report", "/nonexistent/dir"], "/nonexistent/dir"),
@@ -191,6 +197,25 @@ import Testing
         #expect(r.stderr.contains("Error"), "\(r.stderr)")
         #expect(r.stderr.contains(fragment), "expected '\(fragment)' in: \(r.stderr)")
         #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Stack dump"))
+    }
+
+    /// An environment variable with a value it cannot take stops the tool before it does
+    /// anything, in one line naming the variable and the value (they were ignored).
+    @Test(.enabled(if: executable != nil, "needs the rectifier executable"),
+          arguments: [
+              ("RECTIFIER_MAX_FILE_BYTES", "-5"), ("RECTIFIER_MAX_FILE_BYTES", "abc"), ("RECTIFIER_MAX_FILE_BYTES", "0"),
+              ("RECTIFIER_THREADS", "0"), ("RECTIFIER_THREADS", "many"), ("RECTIFIER_SPARSE_MAX_BATCH", "-1"),
+              ("RECTIFIER_SPARSE_DENSITY", "2"), ("RECTIFIER_SPARSE_DENSITY", "0.5,x"), ("RECTIFIER_SPARSE_DENSITY", "0.1,0.2,0.3"),
+              ("RECTIFIER_GEMM", "mkl"), ("RECTIFIER_THREAD_CHOICE", "no"), ("RECTIFIER_SPARSE", "disabled"),
+              ("RECTIFIER_MAX_FILE_BYTES", "1\u{1B}[2J"),
+          ])
+    func invalidEnvironmentVariablesAreRefused(variable: String, value: String) throws {
+        let r = try Self.run(["datasets", "list"], environment: [variable: value])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("\(variable)=\"\(ErrorText.escaped(value))\" is not"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1 && !r.stderr.contains("\u{1B}"), "\(r.stderr)")
+        let fine = try Self.run(["datasets", "list"], environment: [variable: ""])
+        #expect(fine.status == 0, "an empty variable is an unset one: \(fine.stderr)")
     }
 
     /// `bench --model` times inference on a trained network and reports its sparsity; a model

@@ -61,6 +61,23 @@ import Testing
         return dir
     }
 
+    /// An info file cut short (or with bytes after its data) is refused: only its header was
+    /// read before.
+    @Test func norbInfoFilesAreReadWhole() throws {
+        let dir = try Self.write("norb-small")
+        let info = dir + "/smallnorb-5x46789x9x18x6x2x96x96-training-info.mat"
+        let whole = try FileIO.read(info)
+        for (bytes, fragment) in [(Array(whole.dropLast(4)), "truncated"), (whole + [0], "unexpected bytes after")] {
+            FormatTestSupport.write(bytes, (info as NSString).lastPathComponent, in: dir)
+            do {
+                _ = try DataReference(dataset: "norb-small", directory: dir).load()
+                Issue.record("a damaged info file was accepted (\(fragment))")
+            } catch let e as FileError {
+                #expect(e.path == info && e.problem.contains(fragment), "\(e)")
+            }
+        }
+    }
+
     @Test func idxTakesAnyImageSizeAndClassCount() throws {
         let dir = try Self.write("idx")
         let data = try DataReference(dataset: "idx", directory: dir).load()

@@ -57,7 +57,7 @@ import Testing
             ("0 48\n1 49\n1 50\n", "line 3: label 1 is mapped twice"),
             ("0 48\n2 50\n", "maps 2 labels but not label 1"),
             ("0 48\n1 10\n", "line 2: 10 is not the code of a printable ASCII character"),
-            ("0 48\nA 49\n", "line 2: expected 'label ascii_code', found 'A 49'"),
+            ("0 48\nA 49\n", "line 2: expected 'label ascii_code', found \"A 49\""),
             ("0 48 49\n", "line 1: expected 'label ascii_code'"),
             ("300 48\n", "line 1: label 300 is not a byte"),
             ("\n\n", "maps no labels"),

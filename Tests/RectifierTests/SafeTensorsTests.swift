@@ -58,6 +58,41 @@ import Testing
         expectRefused(file(header: #"[1,2]"#, data: []), containing: "object")
     }
 
+    /// The data area is tiled exactly by the tensors' byte ranges, and no key is given twice
+    /// (JSONSerialization kept one of two silently, so a file could read as another file).
+    @Test func rangesTileTheDataAndKeysAreUnique() throws {
+        let eight = [UInt8](repeating: 0, count: 8)
+        let w = #""w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}"#
+        expectRefused(file(header: "{\(w),\"v\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", data: eight), containing: "overlaps")
+        expectRefused(file(header: "{\(w),\"v\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", data: eight), containing: "overlaps")
+        expectRefused(file(header: "{\(w)}", data: eight + [1, 2, 3, 4]), containing: "4 bytes after the last tensor")
+        expectRefused(file(header: #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: eight), containing: "bytes 0-4")
+        expectRefused(file(header: "{}", data: [0]), containing: "1 byte after the last tensor")
+        expectRefused(file(header: "{\(w),\(w)}", data: eight), containing: #"key "w" appears twice"#)
+        // The same key written with an escape is the same key.
+        expectRefused(file(header: "{\(w),\(w.replacingOccurrences(of: "\"w\"", with: #""\u0077""#))}", data: eight),
+                      containing: #"key "w" appears twice"#)
+        expectRefused(file(header: #"{"w":{"dtype":"F32","dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, data: eight),
+                      containing: #"key "dtype" appears twice"#)
+        expectRefused(file(header: #"{"__metadata__":{"a":"1","a":"2"}}"#, data: []), containing: #"key "a" appears twice"#)
+        expectRefused(file(header: #"{"w":"# + String(repeating: "[", count: 100_000), data: []), containing: "nested deeper")
+        expectRefused(file(header: #"{"w":{"dtype":"F32","shape":[2.0],"data_offsets":[0,8]}}"#, data: eight), containing: "invalid shape")
+        expectRefused(file(header: #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8,9]}}"#, data: eight), containing: "data_offsets")
+        // A name with an escape sequence in it is shown escaped, and a huge shape is not listed whole.
+        let bad = #"{"\u001b[2Jx":{"dtype":"F32","shape":["# + Array(repeating: "7", count: 100_000).joined(separator: ",") + #"],"data_offsets":[0,8]}}"#
+        do {
+            _ = try SafeTensors.parse(file(header: bad, data: eight), path: "x")
+            Issue.record("accepted")
+        } catch let e as FileError {
+            #expect(e.problem.contains(#"tensor "\u{1B}[2Jx""#) && e.problem.count < 300, "\(e.problem.prefix(400))")
+        }
+        // Tensors may come in any order, zero-sized ones anywhere; padding after the header is white space.
+        let ok = #"{"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]},"e":{"dtype":"F32","shape":[0],"data_offsets":[4,4]},"# +
+            #""a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"__metadata__":{"k":"\n"}}    "#
+        let parsed = try SafeTensors.parse(file(header: ok, data: eight), path: "ok")
+        #expect(parsed.tensors.keys.sorted() == ["a", "b", "e"] && parsed.metadata == ["k": "\n"])
+    }
+
     @Test func networkRoundTripAndTorchLayout() throws {
         var rng = RandomSource(seed: 9)
         let arch = Architecture(inputSize: 5, hiddenSizes: [4, 3], classes: 2, activation: .softplus, signTrick: true)

@@ -106,6 +106,51 @@ import Testing
         }
     }
 
+    /// `sweep submit --dry-run` with a value that would add a command to the script: refused
+    /// in one line naming the option, no script written; a sweep directory with spaces and
+    /// shell syntax in its path gets a script with the path quoted.
+    @Test(.enabled(if: CLI.executable != nil, "needs the rectifier executable"))
+    func submittedScriptsTakeNoInjectedCommand() throws {
+        let dir = try Self.planned()
+        for (option, value) in [("--partition", "debug\ntouch /tmp/pwned"), ("--time", "1:00\ntouch /tmp/pwned"),
+                                ("--mem", "2G\ntouch /tmp/pwned"), ("--backend", "auto\ntouch /tmp/pwned")] {
+            let r = try CLI.run(["sweep", "submit", dir, "--slurm", "--dry-run", option, value])
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("\(option) \"") && r.stderr.contains(#"\ntouch"#), "\(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1 && r.stdout.isEmpty, "\(r.stderr)\(r.stdout)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/slurm/submit.sbatch"))
+        }
+        let root = TestSupport.temporaryDirectory() + "/a b $(touch x) `id` 'q'"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try Self.spec.write(toFile: root + "/sweep.toml", atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["sweep", "plan", root + "/sweep.toml", "--out", root + "/sweep"]).status == 0)
+        let dry = try CLI.run(["sweep", "submit", root + "/sweep", "--slurm", "--dry-run", "--partition", "gpu", "--time", "1-00:00"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains(" sweep task '\(root.replacingOccurrences(of: "'", with: #"'\''"#))/sweep' \"$SLURM_ARRAY_TASK_ID\""),
+                "\(dry.stdout)")
+        #expect(dry.stdout.split(separator: "\n").count == 11, "\(dry.stdout)")
+    }
+
+    /// A directory that cannot be created (here: under a file, which even root cannot do) is
+    /// one line naming it and the system's reason, not Foundation's error dump.
+    @Test(.enabled(if: CLI.executable != nil, "needs the rectifier executable"))
+    func directoriesThatCannotBeMadeAreNamed() throws {
+        let root = TestSupport.temporaryDirectory()
+        try Self.spec.write(toFile: root + "/sweep.toml", atomically: true, encoding: .utf8)
+        _ = FileManager.default.createFile(atPath: root + "/file", contents: Data())
+        for (arguments, message) in [
+            (["sweep", "plan", root + "/sweep.toml", "--out", root + "/file/sweep"], root + "/file/sweep: cannot create the sweep directory: Not a directory"),
+            (["train", "--layers", "8", "--out", root + "/file/run"], root + "/file/run: cannot create the run directory: Not a directory"),
+            (["reproduce", "table1", "--budget", "smoke", "--out", root + "/file/out"], root + "/file/out: cannot create the experiment directory: Not a directory"),
+            (["sweep", "status", root + "/nothing"], root + "/nothing: no such sweep directory"),
+            (["sweep", "submit", root + "/nothing", "--slurm", "--dry-run"], root + "/nothing: holds no planned runs"),
+        ] {
+            let r = try CLI.run(arguments)
+            #expect(r.status == 1)
+            #expect(r.stderr.contains(message) && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        }
+    }
+
     // MARK: Slurm
 
     /// Whether Slurm is installed and a local cluster can be started (root, slurm-wlm, munge).
@@ -174,6 +219,25 @@ import Testing
         #expect(log.contains("test error"), "\(log)")
         let nothing = try CLI.run(["sweep", "submit", slurmDir, "--slurm"])
         #expect(nothing.stdout.contains("nothing to submit"))
+    }
+
+    /// Slurm itself reads the quoted paths of the script: a sweep directory with spaces,
+    /// quotes, shell syntax and a percent sign gets its task's output file and its result.
+    @Test(.enabled(if: slurm, "needs Slurm (apt-get install slurm-wlm munge) and root to start a local cluster"))
+    func slurmRunsASweepWhosePathNeedsQuoting() throws {
+        let root = TestSupport.temporaryDirectory() + "/a b 'q' \"dq\" $(touch x) 100%"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try Self.spec.replacingOccurrences(of: "seed = [1, 2]", with: "seed = [1]")
+            .replacingOccurrences(of: "learning-rate = [0.1, 0.05, 0.02]", with: "learning-rate = [0.1]")
+            .write(toFile: root + "/sweep.toml", atomically: true, encoding: .utf8)
+        let plan = try CLI.run(["sweep", "plan", root + "/sweep.toml", "--out", root + "/sweep"])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        let job = try Self.submit(root + "/sweep")
+        try Self.wait(for: job)
+        let log = try String(contentsOfFile: "\(root)/sweep/slurm/task-\(job)_0.out", encoding: .utf8)
+        #expect(log.contains("test error"), "\(log)")
+        #expect(SweepDirectory(root + "/sweep").status(0) == .finished)
+        #expect(!FileManager.default.fileExists(atPath: root + "/x"), "nothing in the path ran")
     }
 
     @Test(.enabled(if: slurm, "needs Slurm (apt-get install slurm-wlm munge) and root to start a local cluster"))

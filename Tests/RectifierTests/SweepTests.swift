@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("bogus = 1", "unknown key 'bogus'"),
+        ("bogus = 1", "unknown key \"bogus\""),
         ("[grid]\nl1 = []", "[grid] l1 is empty"),
         ("count = 0\n[random]\nl1 = { uniform = [0, 1] }", "count must be at least 1"),
         ("count = 2\n[random]\nl1 = { uniform = [0.5, 0.1] }", "min 0.5 > max 0.1"),
@@ -147,17 +147,107 @@ import Testing
         #expect(throws: FileError.self) { try dir.record(7) }
     }
 
-    @Test func slurmScriptsListTheUnfinishedRuns() {
+    @Test func slurmScriptsListTheUnfinishedRuns() throws {
         #expect(SlurmSubmission.arrayRanges([0, 1, 2, 3, 5, 8, 9]) == "0-3,5,8-9")
         var options = SlurmSubmission.Options()
         options.partition = "gpu"
         options.maxParallel = 4
         options.memory = "2G"
-        let script = SlurmSubmission.script(for: SweepDirectory("/shared/sweep"), indices: [1, 2, 4], executable: "/opt/rectifier",
-                                            options: options)
+        let script = try SlurmSubmission.script(for: SweepDirectory("/shared/sweep"), indices: [1, 2, 4], executable: "/opt/rectifier",
+                                                options: options)
         #expect(script.contains("#SBATCH --array=1-2,4%4\n") && script.contains("#SBATCH --requeue\n"))
         #expect(script.contains("#SBATCH --partition=gpu\n") && script.contains("#SBATCH --mem=2G\n"))
-        #expect(script.contains("exec /opt/rectifier sweep task /shared/sweep \"$SLURM_ARRAY_TASK_ID\""))
-        #expect(script.contains("#SBATCH --output=/shared/sweep/slurm/task-%A_%a.out"))
+        #expect(script.contains("exec '/opt/rectifier' sweep task '/shared/sweep' \"$SLURM_ARRAY_TASK_ID\""))
+        #expect(script.contains("#SBATCH --output=\"/shared/sweep/slurm/task-%A_%a.out\"\n"))
+    }
+
+    /// Values that would add a line (a command) to the sbatch script, or that sbatch would not
+    /// take, are refused naming the option; every one of Slurm's own forms is taken.
+    @Test(arguments: [
+        ("partition", "debug\ntouch /tmp/pwned"), ("partition", "gpu;touch x"), ("partition", "$(touch x)"), ("partition", "a b"),
+        ("partition", ""), ("partition", "gpu,,cpu"), ("partition", "gpu\r"),
+        ("time", "1:00\ntouch /tmp/pwned"), ("time", "`touch x`"), ("time", "1-2-3"), ("time", "1:2:3:4"), ("time", "1-"),
+        ("time", "1h"), ("time", ""),
+        ("mem", "2G\ntouch /tmp/pwned"), ("mem", "0"), ("mem", "-1"), ("mem", "2X"), ("mem", "G"), ("mem", "2 G"), ("mem", "'2G'"),
+    ])
+    func slurmSettingsOutsideSlurmsSyntaxAreRefused(option: String, value: String) throws {
+        var options = SlurmSubmission.Options()
+        switch option {
+        case "partition": options.partition = value
+        case "time": options.time = value
+        default: options.memory = value
+        }
+        do {
+            _ = try SlurmSubmission.script(for: SweepDirectory("/shared/sweep"), indices: [0], executable: "/opt/rectifier", options: options)
+            Issue.record("--\(option) \(value) made a script")
+        } catch let e as UsageError {
+            #expect(e.message.hasPrefix("--\(option) \""), "\(e)")
+            #expect(!e.message.contains("\n") && !e.message.contains("\r"), "the message is one line: \(e)")
+        }
+    }
+
+    @Test func slurmsOwnFormsAreTaken() throws {
+        for (partition, time, memory) in [("gpu", "30", "512"), ("gpu,debug_2.a-b", "30:00", "2G"), ("a", "1:30:00", "16g"),
+                                          ("b", "2-0", "1T"), ("c", "2-12:00", "100K"), ("d", "2-12:00:00", "3M"), ("e", "UNLIMITED", "1")] {
+            var options = SlurmSubmission.Options()
+            options.partition = partition
+            options.time = time
+            options.memory = memory
+            let script = try SlurmSubmission.script(for: SweepDirectory("/s"), indices: [0], executable: "/r", options: options)
+            #expect(script.contains("#SBATCH --partition=\(partition)\n#SBATCH --time=\(time)\n#SBATCH --mem=\(memory)\n"))
+        }
+        var counts = SlurmSubmission.Options()
+        counts.cpusPerTask = 0
+        #expect(throws: UsageError.self) { try counts.validate() }
+        counts.cpusPerTask = 1
+        counts.maxParallel = 0
+        #expect(throws: UsageError.self) { try counts.validate() }
+        counts.maxParallel = nil
+        counts.taskArguments = ["--backend", "builtin\nid"]
+        #expect(throws: UsageError.self) { try counts.validate() }
+    }
+
+    /// A sweep directory (and executable) whose path holds spaces, quotes, `$(...)` and
+    /// backquotes: the script passes it to the task literally, and runs nothing it holds. A
+    /// line break is refused.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/bin/bash"), "needs bash to run the script"))
+    func slurmScriptsQuoteEveryPath() throws {
+        let root = TestSupport.temporaryDirectory()
+        let dir = root + "/my sweep 'q' \"dq\" $(touch injected) `touch injected2` ; touch injected3 # 100%"
+        // The "executable" prints its arguments, one per line.
+        let executable = root + "/bin 'x' $(touch injected4)"
+        try "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n".write(toFile: executable, atomically: true, encoding: .utf8)
+        chmod(executable, 0o755)
+        var options = SlurmSubmission.Options()
+        options.taskArguments = ["--backend", "builtin"]
+        let script = try SlurmSubmission.script(for: SweepDirectory(dir), indices: [3], executable: executable, options: options)
+        let lines = script.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 10 && lines.last == "", "\(script)")
+        #expect(!lines.contains { $0.hasPrefix("touch") || $0.contains("\ntouch") })
+        // sbatch reads #SBATCH lines itself: double quotes, backslash escapes, %% for a literal %.
+        #expect(script.contains(#"#SBATCH --output="\#(root)/my sweep 'q' \"dq\" $(touch injected) `touch injected2` ; touch injected3 # 100%%/slurm/task-%A_%a.out""#),
+                "\(script)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script]
+        process.currentDirectoryURL = URL(fileURLWithPath: root)
+        process.environment = ["SLURM_ARRAY_TASK_ID": "3", "SLURM_CPUS_PER_TASK": "2", "SLURM_ARRAY_JOB_ID": "77", "PATH": "/usr/bin:/bin"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(printed.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+                == ["sweep", "task", dir[...], "3", "--threads", "2", "--slurm-job", "77_3", "--backend", "builtin"], "\(printed)")
+        let created = try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.hasPrefix("injected") }
+        #expect(created.isEmpty, "the script ran \(created)")
+        for bad in ["/shared/a\ntouch x/sweep", "/shared/a\u{1B}[2J", "/shared/a\\b"] {
+            #expect(throws: UsageError.self, "\(bad)") {
+                try SlurmSubmission.script(for: SweepDirectory(bad), indices: [0], executable: "/r", options: options)
+            }
+        }
+        #expect(throws: UsageError.self) {
+            try SlurmSubmission.script(for: SweepDirectory("/s"), indices: [0], executable: "/r\nid", options: options)
+        }
     }
 }

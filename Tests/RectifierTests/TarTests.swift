@@ -147,7 +147,7 @@ import Testing
         // (header at 1536, data at 2048). A plain file cut 100 bytes into that data is refused
         // at its header, since the file's size is known ...
         let cut = Array(archive.prefix(2048 + 100))
-        FormatTestSupport.expectError(path: "cut.tar", containing: "member dir/block-and-one.bin (header at byte 1536) declares 513 bytes, the archive holds at most 100 more") {
+        FormatTestSupport.expectError(path: "cut.tar", containing: "member \"dir/block-and-one.bin\" (header at byte 1536) declares 513 bytes, the archive holds at most 100 more") {
             var tar = TarReader(MemoryStream(cut, path: "cut.tar"))
             _ = try Self.members(&tar)
         }

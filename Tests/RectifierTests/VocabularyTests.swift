@@ -55,7 +55,7 @@ import Testing
             ("rectifier-vocabulary 1 1\na\nb\n", "declares 1 terms, the file has 2"),
             ("rectifier-vocabulary 1 2\r\na\r\nb\r\n", "line 1: term count"),
             ("rectifier-vocabulary 1 1\na\r\n", "line 2: carriage return"),
-            ("rectifier-vocabulary 2 1\na\n", "format version 2"),
+            ("rectifier-vocabulary 2 1\na\n", "format version \"2\""),
             ("rectifier-vocabulary 1 -1\n", "is not a non-negative integer"),
             ("a\nb\n", "line 1: not a vocabulary file"),
             ("", "not a vocabulary file"),

@@ -38,11 +38,7 @@ public struct ExperimentDirectory: Sendable {
     @discardableResult
     public func plan(_ experiment: any Experiment,
                      specification: (PlannedRun) throws -> RunSpecification) throws -> [SweepDirectory.PlanReport] {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw FileError(path, "cannot create the experiment directory: \(error.localizedDescription)")
-        }
+        try FileIO.createDirectory(path, what: "experiment directory")
         try FileIO.writeJSON(Record(experiment: type(of: experiment).name, settings: experiment.settings), to: path + "/experiment.json")
         return try experiment.stages().map { stage in
             let file = path + "/" + stage.name + ".toml"

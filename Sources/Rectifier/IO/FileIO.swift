@@ -39,9 +39,8 @@ public enum FileIO {
     /// Writes `bytes` to `path` so that readers see either the old file or the complete new one:
     /// write a temporary file in the same directory, flush it to disk, rename it over `path`.
     public static func writeAtomically(_ bytes: some Sequence<UInt8>, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        let tmp = dir + "/.\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let tmp = temporaryPath(for: path)
         let data = Data(bytes)
         guard FileManager.default.createFile(atPath: tmp, contents: nil) else {
             throw FileError(path, "cannot create a temporary file in \(dir)")
@@ -53,7 +52,7 @@ public enum FileIO {
             try handle.synchronize()
         } catch {
             try? FileManager.default.removeItem(atPath: tmp)
-            throw FileError(path, "write failed: \(error.localizedDescription)")
+            throw FileError(path, "write failed: \(reason(error))")
         }
         guard rename(tmp, path) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -66,6 +65,64 @@ public enum FileIO {
             fsync(directory)
             close(directory)
         }
+    }
+
+    /// The temporary file `writeAtomically` fills before renaming it to `path`: hidden, beside
+    /// it, named for the file and the writing process (`.NAME.tmp-PID`).
+    static func temporaryPath(for path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        return url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).tmp-\(getpid())"
+    }
+
+    /// Removes the temporary files that `writeAtomically` left in `directory` when its process
+    /// was killed before the rename: every one, or those of the files named `names`. Only for
+    /// files no other process is writing (those of a directory whose `DirectoryLock` the caller
+    /// holds, or files only the caller writes): another writer's temporary may be half-written.
+    public static func removeTemporaries(in directory: String, of names: Set<String>? = nil) throws {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for entry in entries where entry.hasPrefix(".") {
+            guard let marker = entry.range(of: ".tmp-", options: .backwards) else { continue }
+            let pid = entry[marker.upperBound...]
+            guard !pid.isEmpty, pid.allSatisfy({ $0.isASCII && $0.isNumber }) else { continue }
+            let name = String(entry[entry.index(after: entry.startIndex)..<marker.lowerBound])
+            if let names, !names.contains(name) { continue }
+            try remove(directory + "/" + entry)
+        }
+    }
+
+    /// Creates the directory `path` and its missing parents (nothing when it exists); a
+    /// `FileError` naming it, what it is for (`what`) and the system's reason otherwise.
+    public static func createDirectory(_ path: String, what: String = "directory") throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw FileError(path, "exists and is not a directory (the \(what))") }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw FileError(path, "cannot create the \(what): \(reason(error))")
+        }
+    }
+
+    /// Removes the file or directory tree `path`; a `FileError` naming it and the reason otherwise.
+    public static func remove(_ path: String) throws {
+        do {
+            try FileManager.default.removeItem(atPath: path)
+        } catch {
+            throw FileError(path, "cannot be removed: \(reason(error))")
+        }
+    }
+
+    /// The system's reason for a failed FileManager call, as one line (`Permission denied`,
+    /// `Not a directory`) rather than the NSError's dump of its user info.
+    static func reason(_ error: any Error) -> String {
+        let error = error as NSError
+        let underlying = (error.userInfo[NSUnderlyingErrorKey] as? any Error).map { $0 as NSError }
+        for candidate in [error, underlying].compactMap({ $0 }) where candidate.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(candidate.code)))
+        }
+        return ErrorText.escaped(error.localizedDescription)
     }
 
     /// Encodes `value` as pretty, key-sorted JSON and writes it atomically.

@@ -9,16 +9,7 @@ public struct RunDirectory: Sendable {
 
     /// Uses `path`, creating it (and its parents) if needed.
     public init(_ path: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw FileError(path, "exists and is not a directory") }
-        } else {
-            do {
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            } catch {
-                throw FileError(path, "cannot create the run directory: \(error.localizedDescription)")
-            }
-        }
+        try FileIO.createDirectory(path, what: "run directory")
         self.path = path
     }
 

@@ -72,8 +72,10 @@ public struct SafeTensors: Equatable, Sendable {
     }
 
     /// Parses the bytes of a safetensors file; `path` names it in errors. Checks the header
-    /// length against the file, that the header is JSON of the expected form, that every tensor
-    /// is float32 with a shape matching its byte range, and that ranges lie inside the data.
+    /// length against the file; that the header is JSON of the expected form, with no key twice
+    /// (which other readers would resolve differently); that every tensor is float32 with a
+    /// shape matching its byte range; and, as the format requires, that the ranges tile the data
+    /// exactly: from its first byte to its last, without gaps, overlaps or bytes after them.
     public static func parse(_ file: [UInt8], path: String) throws -> SafeTensors {
         guard file.count >= 8 else { throw FileError(path, "truncated: \(file.count) bytes, too short for a safetensors header") }
         var n: UInt64 = 0
@@ -83,50 +85,52 @@ public struct SafeTensors: Equatable, Sendable {
             throw FileError(path, "truncated: header declares \(n) bytes, file has \(file.count - 8) after the length")
         }
         let headerEnd = 8 + Int(n)
-        let json: Any
+        let json: JSONValue
         do {
-            json = try JSONSerialization.jsonObject(with: Data(file[8..<headerEnd]))
+            json = try StrictJSON.parse(Array(file[8..<headerEnd]))
         } catch {
-            throw FileError(path, "not a safetensors file (header is not valid JSON)")
+            throw FileError(path, "not a safetensors file (header is not valid JSON: \(error.message) at byte \(8 + error.offset))")
         }
-        guard let header = json as? [String: Any] else { throw FileError(path, "safetensors header is not a JSON object") }
+        guard case .object(let header) = json else { throw FileError(path, "safetensors header is not a JSON object") }
         let dataSize = file.count - headerEnd
         var result = SafeTensors()
+        var ranges: [(name: String, range: Range<Int>)] = []
         for (name, value) in header {
+            let tensor = "tensor \(ErrorText.quoted(name))"
             if name == "__metadata__" {
-                guard let meta = value as? [String: String] else { throw FileError(path, "__metadata__ must map strings to strings") }
-                result.metadata = meta
+                guard case .object(let entries) = value else { throw FileError(path, "__metadata__ must map strings to strings") }
+                result.metadata = try entries.mapValues { entry in
+                    guard case .string(let text) = entry else { throw FileError(path, "__metadata__ must map strings to strings") }
+                    return text
+                }
                 continue
             }
-            guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
-                  let shapeAny = entry["shape"] as? [Any], let offsetsAny = entry["data_offsets"] as? [Any],
-                  offsetsAny.count == 2 else {
-                throw FileError(path, "tensor '\(name)': header entry lacks dtype, shape or data_offsets")
+            guard case .object(let entry) = value, case .string(let dtype)? = entry["dtype"],
+                  case .array(let shapeValues)? = entry["shape"], case .array(let offsetValues)? = entry["data_offsets"] else {
+                throw FileError(path, "\(tensor): header entry lacks dtype, shape or data_offsets")
             }
-            guard dtype == "F32" else { throw FileError(path, "tensor '\(name)' has dtype \(dtype); only F32 is supported") }
-            let shape = try shapeAny.map { v -> Int in
-                guard let d = (v as? NSNumber)?.intValue, d >= 0, d <= 1 << 40 else {
-                    throw FileError(path, "tensor '\(name)' has an invalid shape \(shapeAny)")
-                }
-                return d
+            guard dtype == "F32" else { throw FileError(path, "\(tensor) has dtype \(ErrorText.quoted(dtype)); only F32 is supported") }
+            let shape = shapeValues.compactMap { $0.wholeNumber.flatMap { $0 <= 1 << 40 ? $0 : nil } }
+            guard shape.count == shapeValues.count else {
+                throw FileError(path, "\(tensor) has an invalid shape (dimensions must be whole numbers from 0 to 2^40)")
             }
-            let offsets = try offsetsAny.map { v -> Int in
-                guard let o = (v as? NSNumber)?.intValue, o >= 0 else {
-                    throw FileError(path, "tensor '\(name)' has invalid data_offsets \(offsetsAny)")
-                }
-                return o
+            let offsets = offsetValues.compactMap(\.wholeNumber)
+            guard offsets.count == 2, offsetValues.count == 2 else {
+                throw FileError(path, "\(tensor) has invalid data_offsets (two whole numbers, begin and end)")
             }
             var count = 1
             for d in shape {
                 let (p, o) = count.multipliedReportingOverflow(by: d)
-                guard !o, p <= dataSize else { throw FileError(path, "tensor '\(name)' shape \(shape) exceeds the file's data") }
+                guard !o, p <= dataSize else {
+                    throw FileError(path, "\(tensor) shape \(ErrorText.list(shape.lazy.map(String.init), limit: 8)) exceeds the file's data")
+                }
                 count = p
             }
             guard offsets[0] <= offsets[1], offsets[1] <= dataSize else {
-                throw FileError(path, "tensor '\(name)' data_offsets \(offsets) lie outside the \(dataSize) bytes of data")
+                throw FileError(path, "\(tensor) data_offsets \(offsets) lie outside the \(dataSize) bytes of data")
             }
             guard offsets[1] - offsets[0] == count * 4 else {
-                throw FileError(path, "tensor '\(name)': shape \(shape) needs \(count * 4) bytes, data_offsets give \(offsets[1] - offsets[0])")
+                throw FileError(path, "\(tensor): shape \(shape) needs \(count * 4) bytes, data_offsets give \(offsets[1] - offsets[0])")
             }
             var values = [Float](repeating: 0, count: count)
             let base = headerEnd + offsets[0]
@@ -136,6 +140,25 @@ public struct SafeTensors: Equatable, Sendable {
                 values[i] = Float(bitPattern: bits)
             }
             result.tensors[name] = Tensor(shape: shape, values: values)
+            ranges.append((name, offsets[0]..<offsets[1]))
+        }
+        // In offset order, each range starts where the one before ends; the last ends with the file.
+        var end = 0
+        var previous: String?
+        for (name, range) in ranges.sorted(by: { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }) {
+            if range.lowerBound < end {
+                throw FileError(path, "the data of tensor \(ErrorText.quoted(name)) (bytes \(range.lowerBound)-\(range.upperBound)) overlaps "
+                                + "that of tensor \(ErrorText.quoted(previous ?? "")) (up to byte \(end))")
+            }
+            if range.lowerBound > end {
+                throw FileError(path, "bytes \(end)-\(range.lowerBound) of the data belong to no tensor (a gap before tensor \(ErrorText.quoted(name)))")
+            }
+            end = range.upperBound
+            previous = name
+        }
+        guard end == dataSize else {
+            throw FileError(path, "\(dataSize - end) byte\(dataSize - end == 1 ? "" : "s") after the last tensor's data "
+                            + "(the header's data_offsets end at byte \(end) of \(dataSize))")
         }
         return result
     }

@@ -112,11 +112,7 @@ public struct ReportDocument: Sendable, Equatable {
     /// missing), each atomically.
     public func write(to directory: String, markdownName: String = "report.md", htmlName: String = "report.html",
                       figures: FigureEmbedding = .files) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw FileError(directory, "cannot create the report directory: \(error.localizedDescription)")
-        }
+        try FileIO.createDirectory(directory, what: "report directory")
         for case .figure(let f) in blocks { try FileIO.writeAtomically(Array(f.svg.utf8), to: directory + "/" + f.fileName) }
         try FileIO.writeAtomically(Array(markdown(figures: figures).utf8), to: directory + "/" + markdownName)
         try FileIO.writeAtomically(Array(html().utf8), to: directory + "/" + htmlName)

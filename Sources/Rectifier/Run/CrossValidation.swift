@@ -29,12 +29,22 @@ public struct CrossValidation {
         guard let folds = specification.data.folds, specification.training != nil else {
             throw UsageError("cross-validation needs a number of folds and supervised training")
         }
+        guard let directory else { return try execute(in: nil, folds: folds, events: events) }
+        let dir = try RunDirectory(directory)
+        // Owned for the whole cross-validation (each fold's run owns its own directory too).
+        return try DirectoryLock.holding(dir.path) { try execute(in: dir, folds: folds, events: events) }
+    }
+
+    /// `execute` into `dir`, whose lock the caller holds.
+    private func execute(in dir: RunDirectory?, folds: Int, events: (Int, RunEvent) -> Void) throws -> CrossValidationResult {
         var cv = specification
         cv.data.fold = nil
         let hash = cv.hash
-        let dir = try directory.map { try RunDirectory($0) }
-        if let dir, let record = try dir.readRecord(limit: options.fileSizeLimit), record.specHash != hash {
-            throw FileError(dir.path, "holds another run (specification \(record.specHash), \(record.specification.summary)); use another directory")
+        if let dir {
+            try FileIO.removeTemporaries(in: dir.path)
+            if let record = try dir.readRecord(limit: options.fileSizeLimit), record.specHash != hash {
+                throw FileError(dir.path, "holds another run (specification \(record.specHash), \(record.specification.summary)); use another directory")
+            }
         }
         try dir?.writeRecord(RunRecord(specHash: hash, specification: cv, architecture: nil, backend: options.linearAlgebra.description))
         var results: [TrainingResult] = []

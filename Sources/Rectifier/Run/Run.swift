@@ -12,7 +12,9 @@ import Foundation
 /// - a directory holding its finished result does nothing and returns that result;
 /// - a directory holding another specification's run is refused.
 ///
-/// Every file is written atomically. Without a directory nothing is written and nothing can be
+/// Every file is written atomically. The run owns its directory while it executes (its
+/// `DirectoryLock`): a second process is refused, naming the first, and temporary files that a
+/// killed run left are removed. Without a directory nothing is written and nothing can be
 /// resumed (the demo).
 public struct Run {
     public var specification: RunSpecification
@@ -67,15 +69,24 @@ public struct Run {
     }
 
     /// Runs, resumes or reuses the run, reporting to `events`. Throws a `UsageError` or
-    /// `FileError` for bad settings or files, `RunInterrupted` when `options.shouldStop` stopped
-    /// it (after saving what can be resumed). A run that diverged returns normally, with the
-    /// divergence in its result.
+    /// `FileError` for bad settings or files, `DirectoryInUse` when another process runs in the
+    /// directory, `RunInterrupted` when `options.shouldStop` stopped it (after saving what can be
+    /// resumed). A run that diverged returns normally, with the divergence in its result.
     public func execute(events: (RunEvent) -> Void = { _ in }) throws -> RunResult {
+        try specification.validate()
+        guard let directory else { return try execute(in: nil, events: events) }
+        let dir = try RunDirectory(directory)
+        return try DirectoryLock.holding(dir.path) { try execute(in: dir, events: events) }
+    }
+
+    /// `execute` of the validated specification in `dir`, whose lock the caller holds (a
+    /// sweep's task holds it longer, to record a failure).
+    func execute(in dir: RunDirectory?, events: (RunEvent) -> Void) throws -> RunResult {
         let spec = specification
-        try spec.validate()
         let hash = spec.hash
-        let dir = try directory.map { try RunDirectory($0) }
         if let dir {
+            // Nobody else writes here while the lock is held: these are a killed run's.
+            try FileIO.removeTemporaries(in: dir.path)
             if let finished = try claim(dir, hash: hash) {
                 events(.reused)
                 return finished

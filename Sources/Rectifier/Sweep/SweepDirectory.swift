@@ -57,42 +57,42 @@ public struct SweepDirectory: Sendable {
         public var attempts: Int
     }
 
-    /// Who holds a running run (`running.json`).
-    public struct Claim: Codable, Equatable, Sendable {
-        public var host: String
-        public var pid: Int32
-        /// The Slurm job and array task, when under Slurm.
-        public var slurmJob: String?
-    }
-
-    /// Every run record, by index.
+    /// Every run record, by index; a `FileError` when the sweep directory does not exist.
     public func records(limit: Int = FileIO.defaultSizeLimit) throws -> [RunRecord] {
+        guard FileManager.default.fileExists(atPath: path) else { throw FileError(path, "no such sweep directory") }
         let runs = path + "/runs"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: runs) else { return [] }
         return try names.filter { Int($0) != nil }.sorted().compactMap { name in
             let file = runs + "/" + name + "/run.json"
             guard FileManager.default.fileExists(atPath: file) else { return nil }
-            do {
-                return try FileIO.jsonDecoder().decode(RunRecord.self, from: Data(FileIO.read(file, limit: limit)))
-            } catch let error as FileError {
-                throw error
-            } catch {
-                throw FileError(file, "not a sweep run record (\(error))")
-            }
+            return try Self.readRecord(file, limit: limit)
+        }
+    }
+
+    /// The run record in `file`; a `FileError` naming it when it is not one.
+    static func readRecord(_ file: String, limit: Int) throws -> RunRecord {
+        do {
+            return try FileIO.jsonDecoder().decode(RunRecord.self, from: Data(FileIO.read(file, limit: limit)))
+        } catch let error as FileError {
+            throw error
+        } catch {
+            throw FileError(file, "not a sweep run record (\(error))")
         }
     }
 
     /// The record of run `index`.
-    public func record(_ index: Int) throws -> RunRecord {
+    public func record(_ index: Int, limit: Int = FileIO.defaultSizeLimit) throws -> RunRecord {
         let file = runPath(index) + "/run.json"
         guard FileManager.default.fileExists(atPath: file) else {
             throw FileError(path, "has no run \(index) (plan it first: rectifier sweep plan SPEC --out \(path))")
         }
-        return try FileIO.jsonDecoder().decode(RunRecord.self, from: Data(FileIO.read(file)))
+        return try Self.readRecord(file, limit: limit)
     }
 
-    /// The state of run `index`, from its files (and `activeSlurmTasks`, the array tasks Slurm
-    /// still runs or holds, when a job is recorded).
+    /// The state of run `index`, from its files: running while a process holds its directory's
+    /// lock (which the kernel releases when that process dies) or while Slurm still runs or
+    /// holds its array task (`activeSlurmTasks`, for a task not yet started, or on a file system
+    /// that does not share locks between nodes).
     public func status(_ index: Int, activeSlurmTasks: Set<Int> = []) -> Status {
         let dir = runPath(index)
         let fm = FileManager.default
@@ -102,11 +102,7 @@ public struct SweepDirectory: Sendable {
             }
             return .finished
         }
-        if let claim = try? FileIO.jsonDecoder().decode(Claim.self, from: Data(FileIO.read(dir + "/running.json"))),
-           claim.slurmJob != nil ? activeSlurmTasks.contains(index) : (claim.host == Self.host && kill(claim.pid, 0) == 0) {
-            return .running
-        }
-        if activeSlurmTasks.contains(index) { return .running }
+        if activeSlurmTasks.contains(index) || DirectoryLock.isHeld(dir) { return .running }
         if let failure = try? FileIO.jsonDecoder().decode(Failure.self, from: Data(FileIO.read(dir + "/failure.json"))) {
             return .failed(message: failure.message, attempts: failure.attempts)
         }
@@ -114,34 +110,35 @@ public struct SweepDirectory: Sendable {
                         || fm.fileExists(atPath: dir + "/" + RunDirectory.pretrainingCheckpointFile))
     }
 
-    /// Records a failed attempt of run `index` (attempts count up).
+    /// Records a failed attempt of run `index` (attempts count up). The caller holds the run's
+    /// lock.
     public func recordFailure(_ index: Int, message: String) throws {
         let dir = runPath(index)
         let previous = (try? FileIO.jsonDecoder().decode(Failure.self, from: Data(FileIO.read(dir + "/failure.json"))))?.attempts ?? 0
         try FileIO.writeJSON(Failure(message: message, attempts: previous + 1), to: dir + "/failure.json")
     }
 
-    /// This machine's host name (claims are checked against it).
-    static var host: String { ProcessInfo.processInfo.hostName }
-
-    /// Runs run `index` in this process: claims it, executes its `RunSpecification` into its
-    /// directory (resuming a checkpoint, or returning the recorded result), records a failure.
-    /// Throws what the run throws; `RunInterrupted` leaves it resumable.
-    public func runTask(_ index: Int, options: RunOptions, slurmJob: String? = nil,
-                        events: (RunEvent) -> Void = { _ in }) throws -> RunResult {
+    /// Runs run `index` in this process: claims it (its directory's lock, held until the
+    /// failure is recorded), executes its `RunSpecification` into its directory (resuming a
+    /// checkpoint, or returning the recorded result), records a failure. Throws what the run
+    /// throws; `DirectoryInUse` when another process has the run (recorded as no failure),
+    /// `RunInterrupted` leaves it resumable.
+    public func runTask(_ index: Int, options: RunOptions, events: (RunEvent) -> Void = { _ in }) throws -> RunResult {
         let record = try record(index)
-        let dir = runPath(index)
-        try FileIO.writeJSON(Claim(host: Self.host, pid: getpid(), slurmJob: slurmJob), to: dir + "/running.json")
-        defer { try? FileManager.default.removeItem(atPath: dir + "/running.json") }
-        do {
-            let result = try Run(record.specification, directory: dir, options: options).execute(events: events)
-            try? FileManager.default.removeItem(atPath: dir + "/failure.json")
+        let dir = try RunDirectory(existing: runPath(index))
+        return try DirectoryLock.holding(dir.path) {
+            let result: RunResult
+            do {
+                try record.specification.validate()
+                result = try Run(record.specification, directory: dir.path, options: options).execute(in: dir, events: events)
+            } catch let interrupted as RunInterrupted {
+                throw interrupted
+            } catch {
+                try recordFailure(index, message: "\(error)")
+                throw error
+            }
+            if FileManager.default.fileExists(atPath: dir.path + "/failure.json") { try FileIO.remove(dir.path + "/failure.json") }
             return result
-        } catch let interrupted as RunInterrupted {
-            throw interrupted
-        } catch {
-            try recordFailure(index, message: "\(error)")
-            throw error
         }
     }
 }

@@ -19,6 +19,10 @@ extension SweepDirectory {
     /// old plan that has started (a checkpoint or a result) and is no longer in the new one is
     /// an error naming the options that changed, raised before anything is written. Every
     /// run's specification is built and checked before anything is written, too.
+    ///
+    /// The sweep directory is owned while planning (`DirectoryLock`: a second plan or submit
+    /// is refused), and so is each run removed (a running one is refused); the temporary
+    /// files of a plan that was killed are removed.
     public func plan(_ spec: SweepSpecification, from specPath: String,
                      specification: (PlannedRun) throws -> RunSpecification) throws -> PlanReport {
         var planned: [(PlannedRun, RunSpecification, String)] = []
@@ -29,6 +33,17 @@ extension SweepDirectory {
                 throw FileError(specPath, (axes.isEmpty ? "" : "the run with \(axes): ") + "\(error)")
             }
             planned.append((run, s, s.hash))
+        }
+        try FileIO.createDirectory(path, what: "sweep directory")
+        return try DirectoryLock.holding(path) { try write(planned, from: specPath) }
+    }
+
+    /// The writing half of `plan`, holding the sweep directory's lock.
+    private func write(_ planned: [(PlannedRun, RunSpecification, String)], from specPath: String) throws -> PlanReport {
+        // Only a plan writes these, and no other plan runs now: any temporary is a killed plan's.
+        try FileIO.removeTemporaries(in: path, of: ["sweep.toml"])
+        if let names = try? FileManager.default.contentsOfDirectory(atPath: path + "/runs") {
+            for name in names where Int(name) != nil { try FileIO.removeTemporaries(in: path + "/runs/" + name, of: ["run.json"]) }
         }
         let existing = try records()
         let byHash = Dictionary(existing.map { ($0.hash, $0) }, uniquingKeysWith: { a, _ in a })
@@ -42,10 +57,14 @@ extension SweepDirectory {
                 throw FileError(specPath, "run \(Self.name(old.index)) has started with options the new plan no longer has"
                     + Self.differences(old.run.options, counterpart?.options) + "; plan the changed sweep into a new directory")
             }
+            if DirectoryLock.isHeld(dir) {
+                throw FileError(specPath, "run \(Self.name(old.index)), which the new plan no longer has, is running in \(dir); "
+                    + "plan again when it has stopped")
+            }
             removed.append(old.index)
         }
-        try FileManager.default.createDirectory(atPath: path + "/runs", withIntermediateDirectories: true)
-        for index in removed { try FileManager.default.removeItem(atPath: runPath(index)) }
+        try FileIO.createDirectory(path + "/runs", what: "sweep's runs directory")
+        for index in removed { try DirectoryLock.holding(runPath(index)) { try FileIO.remove(runPath(index)) } }
         var next = (existing.map(\.index).max() ?? -1) + 1
         var runs: [RunRecord] = []
         var added: [Int] = []
@@ -55,13 +74,13 @@ extension SweepDirectory {
                 continue
             }
             let record = RunRecord(index: next, hash: hash, run: run, specification: s)
-            try FileManager.default.createDirectory(atPath: runPath(next), withIntermediateDirectories: true)
+            try FileIO.createDirectory(runPath(next), what: "run directory")
             try FileIO.writeJSON(record, to: runPath(next) + "/run.json")
             runs.append(record)
             added.append(next)
             next += 1
         }
-        try FileIO.writeAtomically(Array(try String(contentsOfFile: specPath, encoding: .utf8).utf8), to: path + "/sweep.toml")
+        try FileIO.writeAtomically(try FileIO.read(specPath), to: path + "/sweep.toml")
         return PlanReport(runs: runs.sorted { $0.index < $1.index }, added: added, removed: removed)
     }
 

@@ -57,12 +57,12 @@ public struct SweepSpecification: Equatable, Sendable {
         do {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
-            throw FileError(path, "line \(error.source.begin.line): \(error.description)")
+            throw FileError(path, "line \(error.source.begin.line): \(ErrorText.escaped(error.description))")
         }
         func fail(_ problem: String) -> FileError { FileError(path, problem) }
         let known = ["seed", "count", "base", "grid", "zip", "random"]
         if let unknown = table.keys.sorted().first(where: { !known.contains($0) }) {
-            throw fail("unknown key '\(unknown)' (a sweep has \(known.joined(separator: ", ")))")
+            throw fail("unknown key \(ErrorText.quoted(unknown)) (a sweep has \(known.joined(separator: ", ")))")
         }
         func section(_ name: String) throws -> TOMLTable? {
             guard let value = table[name] else { return nil }
@@ -80,19 +80,19 @@ public struct SweepSpecification: Equatable, Sendable {
             guard let v = s.int, v >= 0 else { throw fail("seed must be a whole number >= 0") }
             spec.seed = UInt64(v)
         }
-        for (key, value) in try section("base").map(Self.entries) ?? [] {
+        for (key, value) in try section("base").map({ try Self.entries($0, path: path) }) ?? [] {
             spec.base[try option(key, in: "base")] = try SweepValue(value, at: "[base] \(key)", path: path)
         }
-        for (key, value) in try section("grid").map(Self.entries) ?? [] {
+        for (key, value) in try section("grid").map({ try Self.entries($0, path: path) }) ?? [] {
             spec.grid.append((try option(key, in: "grid"), try Self.list(value, at: "[grid] \(key)", path: path)))
         }
-        for (key, value) in try section("zip").map(Self.entries) ?? [] {
+        for (key, value) in try section("zip").map({ try Self.entries($0, path: path) }) ?? [] {
             spec.zip.append((try option(key, in: "zip"), try Self.list(value, at: "[zip] \(key)", path: path)))
         }
         if let first = spec.zip.first, let other = spec.zip.first(where: { $0.values.count != first.values.count }) {
             throw fail("[zip] \(other.key) has \(other.values.count) values, \(first.key) has \(first.values.count): zipped axes need one length")
         }
-        for (key, value) in try section("random").map(Self.entries) ?? [] {
+        for (key, value) in try section("random").map({ try Self.entries($0, path: path) }) ?? [] {
             spec.random.append((try option(key, in: "random"), try SweepDistribution(value, at: "[random] \(key)", path: path)))
         }
         let axes = spec.grid.map(\.key) + spec.zip.map(\.key) + spec.random.map(\.key)
@@ -127,8 +127,13 @@ public struct SweepSpecification: Equatable, Sendable {
     /// Most runs one sweep may plan: beyond, planning alone takes minutes and gigabytes.
     public static let maximumRuns = 100_000
 
-    static func entries(_ t: TOMLTable) -> [(String, any TOMLValueConvertible)] {
-        t.keys.sorted().map { ($0, t[$0]!) }
+    /// The entries of a section in key order; a key with a control character (which no option
+    /// has) is refused, shown escaped.
+    static func entries(_ t: TOMLTable, path: String) throws -> [(String, any TOMLValueConvertible)] {
+        try t.keys.sorted().map { key in
+            guard key == ErrorText.escaped(key) else { throw FileError(path, "key \(ErrorText.quoted(key)) holds a control character") }
+            return (key, t[key]!)
+        }
     }
 
     static func list(_ value: any TOMLValueConvertible, at key: String, path: String) throws -> [SweepValue] {

@@ -39,16 +39,18 @@ public struct SweepWorkers {
     }
 
     /// Runs every run of `sweep` that is not finished, failed by divergence, or held by another
-    /// worker; returns when all are done or, after `shouldStop`, when the workers have stopped.
+    /// process (another `sweep run` too: each run is left to the first that takes it); returns
+    /// when all are done or, after `shouldStop`, when the workers have stopped.
     public func run(_ sweep: SweepDirectory, shouldStop: () -> Bool = { false },
                     events: (Event) -> Void = { _ in }) throws -> Summary {
-        var queue: [Int] = try sweep.records().map(\.index).filter { index in
+        func wanted(_ index: Int) -> Bool {
             switch sweep.status(index) {
             case .finished, .running: false
             case .failed(let message, _): !message.hasPrefix("training diverged")
             case .planned: true
             }
         }
+        var queue: [Int] = try sweep.records().map(\.index).filter(wanted)
         var attempts: [Int: Int] = [:]
         var active: [(index: Int, process: Process, started: ContinuousClock.Instant)] = []
         var summary = Summary()
@@ -63,6 +65,8 @@ public struct SweepWorkers {
             }
             while !stopping && active.count < jobs && !queue.isEmpty {
                 let index = queue.removeFirst()
+                // Asked again: another process may have taken or finished it since.
+                guard wanted(index) else { continue }
                 attempts[index, default: 0] += 1
                 let process = try launch(sweep, index)
                 active.append((index, process, clock.now))
@@ -72,14 +76,20 @@ public struct SweepWorkers {
                 let worker = active.remove(at: done)
                 let status = worker.process.terminationStatus
                 let crashed = worker.process.terminationReason == .uncaughtSignal
-                if crashed {
+                if crashed, let lock = try? DirectoryLock(sweep.runPath(worker.index)) {
+                    // Under the run's lock, as every writer of its directory (unless another
+                    // process has taken the run up since).
                     try? sweep.recordFailure(worker.index, message: "the worker was killed by signal \(status)")
+                    lock.release()
                 }
                 let state = sweep.status(worker.index)
                 if status == 0 && !crashed {
                     if case .failed = state { summary.failed.append(worker.index) } else { summary.finished.append(worker.index) }
                 } else if status == 130 || stopping {
                     // Stopped by Ctrl-C after its checkpoint: resumable, not a failure.
+                } else if case .running = state {
+                    // Another process took the run between our look and the worker's start
+                    // (the worker was refused): it is that process's to finish.
                 } else if attempts[worker.index]! <= retries, case .failed(let message, _) = state, !message.hasPrefix("training diverged") {
                     events(.retrying(index: worker.index, reason: message))
                     queue.append(worker.index)
@@ -98,7 +108,12 @@ public struct SweepWorkers {
     private func launch(_ sweep: SweepDirectory, _ index: Int) throws -> Process {
         let log = sweep.runPath(index) + "/task.log"
         if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        let handle: FileHandle
+        do {
+            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        } catch {
+            throw FileError(log, "cannot be opened for the worker's output: \(FileIO.reason(error))")
+        }
         handle.seekToEndOfFile()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -107,7 +122,7 @@ public struct SweepWorkers {
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
         do { try process.run() } catch {
-            throw FileError(executable, "cannot start a worker: \(error.localizedDescription)")
+            throw FileError(executable, "cannot start a worker: \(FileIO.reason(error))")
         }
         return process
     }

@@ -40,7 +40,7 @@ extension DatasetsCommand {
                 mirrorURL = url
             }
             let directory = dir ?? Datasets.defaultDirectory(for: kind.name)
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileIO.createDirectory(directory, what: "data directory")
             let console = Console()
             let downloader = Downloader(stallTimeout: timeout, sizeLimit: ProcessEnvironment.current.maxFileBytes)
             let outcomes = try downloader.download(manifest, into: directory, mirror: mirrorURL) { p in

@@ -22,6 +22,15 @@ struct SweepCommand: ParsableCommand {
             .standardizedFileURL.path
     }
 
+    /// The arguments that give every worker (or Slurm task) the GEMM backend `backend`; a
+    /// `UsageError` for a backend the workers would refuse, before any starts.
+    static func workerArguments(backend: String) throws -> [String] {
+        guard ["auto", "blas", "builtin"].contains(backend.lowercased()) else {
+            throw UsageError("--backend \(ErrorText.quoted(backend)) is not a GEMM backend (auto, blas, builtin)")
+        }
+        return ["--backend", backend]
+    }
+
     /// One line per worker event: `[STAGE ]run NNNN started`, `... finished after 12.3 s`.
     static func log(_ event: SweepWorkers.Event, stage: String? = nil, console: Console) {
         let prefix = stage.map { $0 + " " } ?? ""

@@ -29,11 +29,12 @@ extension SweepCommand {
 
         func run() throws {
             Interrupt.install()
+            let workerArguments = try SweepCommand.workerArguments(backend: backend)
             let dir = SweepDirectory(sweep)
             let total = try dir.records().count
             guard total > 0 else { throw ValidationError("\(sweep) holds no planned runs (rectifier sweep plan SPEC --out \(sweep))") }
             let workers = SweepWorkers(executable: SweepCommand.executable, jobs: jobs, threadsPerJob: threadsPerJob, retries: retries,
-                                       extraArguments: ["--backend", backend])
+                                       extraArguments: workerArguments)
             let console = Console()
             let clock = ContinuousClock()
             let start = clock.now

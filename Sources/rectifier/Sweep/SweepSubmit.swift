@@ -28,11 +28,10 @@ extension SweepCommand {
 
         func validate() throws {
             guard slurm else { throw ValidationError("say where to submit: --slurm") }
-            guard cpusPerTask > 0 else { throw ValidationError("--cpus-per-task must be positive") }
         }
 
         func run() throws {
-            let options = slurmOptions.submission(cpusPerTask: cpusPerTask, backend: backend)
+            let options = try slurmOptions.submission(cpusPerTask: cpusPerTask, workerArguments: SweepCommand.workerArguments(backend: backend))
             let dir = SweepDirectory(sweep)
             guard let submission = try dir.submit(executable: SweepCommand.executable, options: options, dryRun: dryRun) else {
                 print("\(sweep): nothing to submit (every run is finished, failed by divergence or running)")

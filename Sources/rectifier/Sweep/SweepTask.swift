@@ -24,9 +24,10 @@ extension SweepCommand {
             let options = RunOptions(linearAlgebra: try compute.linearAlgebra(), fileSizeLimit: ProcessEnvironment.current.maxFileBytes,
                                      shouldStop: { Interrupt.requested })
             let console = Console()
-            console.line("sweep \(sweep), run \(index): \(try dir.record(index).specification.summary)")
+            console.line("sweep \(sweep), run \(index)\(slurmJob.map { " (Slurm task \($0))" } ?? ""): "
+                + (try dir.record(index).specification.summary))
             do {
-                let result = try dir.runTask(index, options: options, slurmJob: slurmJob) { event in
+                let result = try dir.runTask(index, options: options) { event in
                     switch event {
                     case .training(.epochFinished(let m, _)):
                         console.line("epoch \(m.epoch)  valid err \(percent(m.validationError))  sparsity \(percent(m.validationSparsity))")

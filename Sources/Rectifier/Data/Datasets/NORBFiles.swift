@@ -5,7 +5,7 @@ import Foundation
 /// by area averaging, so a 6.8 GB set never needs its raw size in memory.
 enum NORBFiles {
     /// One triple: the images, their categories and their info (instance, elevation, azimuth,
-    /// lighting; read to check its record count).
+    /// lighting; read whole, to check that it is complete and has a record per pair).
     struct Triple {
         var dat: String
         var cat: String
@@ -33,9 +33,9 @@ enum NORBFiles {
             if let bad = cat.firstIndex(where: { $0 < 0 || Int($0) >= classes }) {
                 throw FileError(t.cat, "category \(cat[bad]) of pair \(bad) is not one of 0-\(classes - 1)")
             }
-            let info = try BinaryMatrixHeader.read(path: t.info, limit: limit)
-            guard info.recordCount == cat.count else {
-                throw FileError(t.info, "\(info.recordCount) info records for \(cat.count) categories in \(t.cat)")
+            let info = try BinaryMatrix.read(t.info, limit: limit)
+            guard info.header.recordCount == cat.count else {
+                throw FileError(t.info, "\(info.header.recordCount) info records for \(cat.count) categories in \(t.cat)")
             }
             let reader = try BinaryMatrixReader(t.dat, limit: limit)
             guard reader.header.shape == [cat.count, 2, size, size] else {
@@ -48,13 +48,5 @@ enum NORBFiles {
             }
             labels += cat
         }
-    }
-}
-
-extension BinaryMatrixHeader {
-    /// The header of the file at `path` (raw or gzip), without reading its data.
-    static func read(path: String, limit: Int) throws -> BinaryMatrixHeader {
-        var input = try Gzip.open(path)
-        return try read(from: &input, limit: limit)
     }
 }

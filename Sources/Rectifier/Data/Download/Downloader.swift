@@ -61,7 +61,9 @@ public struct Downloader: Sendable {
     }
 
     /// Makes `file` present and verified in `directory`, fetching it from `url` unless a
-    /// verified copy is already there.
+    /// verified copy is already there. The directory is owned meanwhile (`DirectoryLock`): a
+    /// second download into it is refused with `DirectoryInUse` rather than appending to the
+    /// same partial file.
     public func download(_ file: RemoteFile, from url: URL, into directory: String,
                          progress: @escaping @Sendable (DownloadProgress) -> Void = { _ in }) throws -> DownloadOutcome {
         if let problem = file.nameProblem { throw UsageError("manifest file name \"\(file.name)\" \(problem)") }
@@ -74,8 +76,16 @@ public struct Downloader: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw DownloadError(directory, .writeFailed, "cannot create the directory: \(error.localizedDescription)")
+            throw DownloadError(directory, .writeFailed, "cannot create the directory: \(FileIO.reason(error))")
         }
+        return try DirectoryLock.holding(directory) {
+            try fetch(file, from: url, to: path, partPath: partPath, progress: progress)
+        }
+    }
+
+    /// The transfer half of `download`, holding the directory's lock.
+    private func fetch(_ file: RemoteFile, from url: URL, to path: String, partPath: String,
+                       progress: @escaping @Sendable (DownloadProgress) -> Void) throws -> DownloadOutcome {
         let transfer = HTTPTransfer(url: url, partPath: partPath, stallTimeout: stallTimeout, sizeLimit: Int64(sizeLimit)) {
             progress(DownloadProgress(file: file.name, bytesDone: $0, totalBytes: $1 ?? file.size))
         }

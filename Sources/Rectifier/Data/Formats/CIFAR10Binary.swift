@@ -52,10 +52,10 @@ public enum CIFAR10Binary {
         while let entry = try tar.next() {
             guard entry.kind == .regularFile, let file = memberFile(entry.name) else { continue }
             if wanted.contains(file) {
-                guard batches[file] == nil else { throw FileError(path, "holds \(entry.name) twice") }
+                guard batches[file] == nil else { throw FileError(path, "holds \(ErrorText.quoted(entry.name)) twice") }
                 batches[file] = try CIFAR10Batch.read(from: &tar, size: entry.size, limit: limit)
             } else if file == metaFile {
-                guard names == nil else { throw FileError(path, "holds \(entry.name) twice") }
+                guard names == nil else { throw FileError(path, "holds \(ErrorText.quoted(entry.name)) twice") }
                 names = try classNames(tar.readAll(limit: 1 << 16), path: tar.path)
             }
         }

@@ -118,7 +118,7 @@ public enum EMNIST {
             if fields.isEmpty { continue }
             let at = "line \(number + 1)"
             guard fields.count == 2, let label = Int(fields[0]), let code = Int(fields[1]) else {
-                throw FileError(path, "\(at): expected 'label ascii_code', found '\(line.prefix(40))'")
+                throw FileError(path, "\(at): expected 'label ascii_code', found \(ErrorText.quoted(line, limit: 40))")
             }
             guard (0..<256).contains(label) else { throw FileError(path, "\(at): label \(label) is not a byte 0-255") }
             guard (33...126).contains(code) else { throw FileError(path, "\(at): \(code) is not the code of a printable ASCII character") }

@@ -129,15 +129,14 @@ public struct NumericTable: Sendable {
     static func labelIndex(_ label: String?, width: Int, columns: [String], path: String) throws -> Int {
         guard let label else { return width - 1 }
         if let k = Int(label.trimmingCharacters(in: .whitespaces)), (-width..<width).contains(k) { return k < 0 ? width + k : k }
-        let shown = columns.prefix(20).map { "\"\(excerpt($0))\"" }.joined(separator: ", ")
-            + (columns.count > 20 ? ", … and \(columns.count - 20) more" : "")
+        let shown = ErrorText.list(columns.lazy.map { "\"\(excerpt($0))\"" })
         throw FileError(path, "no label column \"\(excerpt(label))\" (first row: \(shown); or give its 0-based index, 0 to \(width - 1))")
     }
 
-    /// A column name or label for a message: at most 40 characters, control characters shown as `?`.
+    /// A column name or label for a message: at most 40 characters, control characters escaped.
     static func excerpt(_ text: String) -> String {
-        let clean = String(text.unicodeScalars.prefix(40).map { $0.properties.generalCategory == .control ? "?" : Character($0) })
-        return text.unicodeScalars.count > 40 ? clean + "…" : clean
+        let shown = text.prefix(40)
+        return ErrorText.escaped(shown) + (shown.count < text.count ? "…" : "")
     }
 
     /// The fields of a line: ranges of the bytes between separators, quotes kept (see `unquoted`).

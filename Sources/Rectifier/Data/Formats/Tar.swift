@@ -128,7 +128,7 @@ public struct TarReader: ByteStream {
         offset += n
         guard let header = try TarHeader.decode(block, path: archivePath, offset: at, limit: limit) else { return nil }
         guard header.size <= source.maximumRemaining else {
-            throw FileError(archivePath, "truncated: member \(header.name) (header at byte \(at)) declares \(header.size) bytes, "
+            throw FileError(archivePath, "truncated: member \(ErrorText.quoted(header.name)) (header at byte \(at)) declares \(header.size) bytes, "
                             + "the archive holds at most \(source.maximumRemaining) more")
         }
         return header

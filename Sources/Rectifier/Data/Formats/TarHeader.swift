@@ -36,10 +36,10 @@ struct TarHeader {
         }
         let name = text(block[0..<100])
         guard let size = number(block[124..<136]) else {
-            throw FileError(path, "\(at) (\(name)): size field is not a number")
+            throw FileError(path, "\(at) (\(ErrorText.quoted(name))): size field is not a number")
         }
         guard size <= limit else {
-            throw FileError(path, "\(at) (\(name)): declares an absurd size of \(size) bytes, over the limit of \(limit)")
+            throw FileError(path, "\(at) (\(ErrorText.quoted(name))): declares an absurd size of \(size) bytes, over the limit of \(limit)")
         }
         let posix = block[257..<263].elementsEqual("ustar\0".utf8)
         let prefix = posix ? text(block[345..<500]) : ""

@@ -81,13 +81,13 @@ enum ByteScanning {
         String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
     }
 
-    /// A short, printable excerpt of `range` for an error message: at most 40 characters,
-    /// control characters and invalid UTF-8 shown as U+FFFD.
+    /// A short, printable excerpt of `range` for an error message: at most 40 bytes, control
+    /// characters escaped as everywhere in error messages (`ErrorText`), invalid UTF-8 shown
+    /// as U+FFFD.
     static func excerpt(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
         let shown = range.lowerBound..<min(range.upperBound, range.lowerBound + 40)
-        var text = String(decoding: UnsafeBufferPointer(rebasing: buffer[shown]), as: UTF8.self)
-        text = String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\u{FFFD}" : Character($0) })
-        return "«" + text + (shown.count < range.count ? "…»" : "»")
+        let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[shown]), as: UTF8.self)
+        return "«" + ErrorText.escaped(text) + (shown.count < range.count ? "…»" : "»")
     }
 
     /// A decimal integer without sign (`0` to `Int.max`), or nil.

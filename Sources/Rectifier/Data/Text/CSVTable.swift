@@ -23,10 +23,11 @@ public struct CSVTable: Equatable, Sendable {
     /// The cell of `row` (0-based, after the header) and `column`.
     public subscript(row: Int, column: Int) -> String { cells[row * header.count + column] }
 
-    /// The position of the column named `name`, or a `FileError` listing the columns there are.
+    /// The position of the column named `name`, or a `FileError` listing the columns there are
+    /// (the first 20 of them).
     public func columnIndex(_ name: String) throws -> Int {
         guard let k = header.firstIndex(of: name) else {
-            throw FileError(path, "no column named \"\(name)\" (columns: \(header.map { "\"\($0)\"" }.joined(separator: ", ")))")
+            throw FileError(path, "no column named \(ErrorText.quoted(name)) (columns: \(ErrorText.list(header.lazy.map { ErrorText.quoted($0) })))")
         }
         return k
     }
@@ -65,7 +66,7 @@ public struct CSVTable: Equatable, Sendable {
                     header = record
                     var seen = Set<String>()
                     for name in record where !seen.insert(name).inserted {
-                        throw FileError(path, "line \(start): column name \"\(name)\" appears twice in the header")
+                        throw FileError(path, "line \(start): column name \(ErrorText.quoted(name)) appears twice in the header")
                     }
                     continue
                 }

@@ -32,7 +32,7 @@ public struct Vocabulary: Equatable, Sendable {
                 throw UsageError("vocabulary term \(k + 1) is empty or holds a line break")
             }
             guard columns.updateValue(k, forKey: term) == nil else {
-                throw UsageError("vocabulary term \"\(term)\" appears twice")
+                throw UsageError("vocabulary term \(ErrorText.quoted(term)) appears twice")
             }
         }
         self.terms = terms
@@ -128,13 +128,13 @@ public struct Vocabulary: Equatable, Sendable {
         let header = String(decoding: lines.first ?? [], as: UTF8.self)
         let words = header.split(separator: " ", omittingEmptySubsequences: false)
         guard words.count == 3, words[0] == formatName else {
-            throw FileError(source, "line 1: not a vocabulary file (expected \"\(formatName) \(formatVersion) COUNT\", found \"\(header.prefix(60))\")")
+            throw FileError(source, "line 1: not a vocabulary file (expected \"\(formatName) \(formatVersion) COUNT\", found \(ErrorText.quoted(header)))")
         }
         guard words[1] == "\(formatVersion)" else {
-            throw FileError(source, "line 1: vocabulary format version \(words[1]), this reader knows version \(formatVersion)")
+            throw FileError(source, "line 1: vocabulary format version \(ErrorText.quoted(words[1])), this reader knows version \(formatVersion)")
         }
         guard let declared = Int(words[2]), declared >= 0 else {
-            throw FileError(source, "line 1: term count \"\(words[2])\" is not a non-negative integer")
+            throw FileError(source, "line 1: term count \(ErrorText.quoted(words[2])) is not a non-negative integer")
         }
         var terms: [String] = []
         terms.reserveCapacity(min(declared, lines.count))
@@ -147,7 +147,7 @@ public struct Vocabulary: Equatable, Sendable {
                 throw FileError(source, "line \(number): term is not valid UTF-8")
             }
             if let first = seen.updateValue(number, forKey: term) {
-                throw FileError(source, "line \(number): term \"\(term)\" already on line \(first)")
+                throw FileError(source, "line \(number): term \(ErrorText.quoted(term)) already on line \(first)")
             }
             terms.append(term)
         }
@@ -162,7 +162,7 @@ public struct Vocabulary: Equatable, Sendable {
 
     /// The vocabulary stored in `metadata` under `key`; `source` names the file it came from.
     public init(metadata: [String: String], key: String = metadataKey, source: String) throws {
-        guard let text = metadata[key] else { throw FileError(source, "metadata has no \"\(key)\" entry (no vocabulary)") }
-        self = try Self.parse(Array(text.utf8), source: "\(source) (metadata \"\(key)\")")
+        guard let text = metadata[key] else { throw FileError(source, "metadata has no \(ErrorText.quoted(key)) entry (no vocabulary)") }
+        self = try Self.parse(Array(text.utf8), source: "\(source) (metadata \(ErrorText.quoted(key)))")
     }
 }
