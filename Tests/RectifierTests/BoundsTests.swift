@@ -92,6 +92,21 @@ import Testing
         }
     }
 
+    /// A text table of many short rows is measured as it is read, against the budget.
+    @Test func textTablesAreMeasuredAsTheyAreRead() throws {
+        let rows = String(repeating: "a b,1\n", count: 70_000)
+        let dir = TestSupport.temporaryDirectory()
+        let path = FormatTestSupport.write(Gzip.compress(Array(("text,label\n" + rows).utf8)), "many.csv.gz", in: dir)
+        var limits = Limits()
+        limits.memoryBytes = 1_000_000
+        do {
+            _ = try DataReference(dataset: TextCSVDataset().name, directory: nil, arguments: ["data-file": path]).load(limits: limits)
+            Issue.record("read past the budget")
+        } catch let e as UsageError {
+            #expect(e.message.contains("65536 rows so far") && e.message.contains("the budget is 1 MB"), "\(e)")
+        }
+    }
+
     /// Numbers from files that become sizes or names cannot trap: a rating of 1e300 is a class.
     @Test func extremeRatingsAreClassesNotCrashes() throws {
         let rows = (0..<40).map { "\($0 % 2 == 0 ? "good" : "bad") text \($0),\($0 % 2 == 0 ? "1e300" : "1e19")" }

@@ -26,7 +26,7 @@ public struct TextCSVDataset: DatasetKind {
     public func load(_ reference: DataReference, directory: String, limits: Limits) throws -> DataSplits {
         let limit = limits.fileBytes
         guard let file = reference.dataFile else { throw UsageError("text-csv needs --data-file FILE.csv") }
-        let table = try CSVTable.read(file, limit: limit)
+        let table = try CSVTable.read(file, limit: limit, memory: limits.memoryBytes)
         let textColumn = reference.text(.textColumn) ?? "text", labelColumn = reference.text(.labelColumn) ?? "label"
         let texts = try table.column(textColumn), labels = try table.column(labelColumn)
         let tokenizer = Tokenizer()

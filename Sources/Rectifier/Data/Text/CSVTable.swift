@@ -39,15 +39,21 @@ public struct CSVTable: Equatable, Sendable {
     }
 
     /// Reads a CSV file (raw or gzip-compressed) of at most `limit` bytes.
-    public static func read(_ path: String, limit: Int = FileIO.defaultSizeLimit) throws -> CSVTable {
-        try parse(ByteScanning.readText(path, limit: limit), path: path)
+    public static func read(_ path: String, limit: Int = FileIO.defaultSizeLimit, memory: Int = Limits.physicalMemory) throws -> CSVTable {
+        try parse(ByteScanning.readText(path, limit: limit), path: path, memory: memory)
     }
+
+    /// What a cell costs held, measured: a `String` and its bytes, and the array's growth.
+    static let bytesPerCell = 64
 
     /// Parses the bytes of a CSV file; `path` names it in errors. A quote left open, a quote
     /// inside an unquoted field, text after a closing quote, a record with the wrong number of
     /// fields, a repeated column name or a file without a header are each a `FileError`
     /// `path: line N: ...`, N the line where the record starts.
-    public static func parse(_ bytes: [UInt8], path: String) throws -> CSVTable {
+    /// The cells are counted as they come: a file whose cells would take more than `memory`
+    /// bytes (a few hundred kilobytes of gzip can hold fifty million rows) is refused as soon as
+    /// it passes the budget.
+    public static func parse(_ bytes: [UInt8], path: String, memory: Int = Limits.physicalMemory) throws -> CSVTable {
         var header: [String]?
         var cells: [String] = []
         var rowLines: [Int] = []
@@ -75,6 +81,10 @@ public struct CSVTable: Equatable, Sendable {
                 }
                 cells.append(contentsOf: record)
                 rowLines.append(start)
+                if rowLines.count & 0xFFFF == 0 {
+                    try Limits(memoryBytes: memory).checkMemory(cells.count * Self.bytesPerCell,
+                                                                for: "\(path) (\(rowLines.count) rows so far)")
+                }
             }
         }
         guard let header else { throw FileError(path, "empty file: no header row") }
