@@ -41,6 +41,10 @@ struct RectifierCommand: ParsableCommand {
             exit(withError: error)
         } catch let error as ValidationError {
             exit(withError: error)
+        } catch where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+            // `--help` and `help SUB` parse into ArgumentParser's help command, whose `run`
+            // throws the request for the help text: ArgumentParser prints it.
+            exit(withError: error)
         } catch {
             exit(withError: PrintableError(error))
         }
