@@ -61,9 +61,22 @@ struct Bench: ParsableCommand {
     @Flag(help: "Time the paper's sentiment network instead: a 5000-term binary bag of words at 0.6% density into 3 x 5000 rectifier units, minibatch 10, with CSR input, with the same input stored dense, and stored dense through dense products only; each form's training samples/s, its first layer's time per step and the peak memory (as ../shared/bench/torch_sentiment.py).")
     var sentiment = false
 
+    @Flag(help: "Measure this machine again for --backend auto (which backend takes the large products, where the sparse kernels stop paying), keep the result, print it and stop.")
+    var calibrate = false
+
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
+        if calibrate {
+            let threads = try compute.threadCount()
+            let c = ComputeOptions.calibration(threads: threads, remeasure: true)
+            print("calibration of \(c.machine)\(c.blas.map { ", BLAS " + $0 } ?? ", no BLAS") in \(format(c.seconds, 1)) s:")
+            print("  1000x1000x1000: built-in \(format(c.builtinGFLOPS, 1)) GFLOP/s" + (c.blasGFLOPS.map { ", BLAS \(format($0, 1)) GFLOP/s" } ?? "")
+                  + "; large products on \(c.backend == .blas ? "BLAS" : "the built-in kernel")")
+            print("  sparse kernels below \(percent(c.forwardDensity)) non-zero inputs (forward, batch 1000), "
+                  + "\(percent(c.backwardDensity)) (fused backward, batch 100)")
+            return
+        }
         guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
         guard l1 >= 0 else { throw ValidationError("--l1 must be >= 0") }
         if let p = perturbationLevel, !(0...1).contains(p) { throw ValidationError("--perturbation-level must be in [0, 1]") }

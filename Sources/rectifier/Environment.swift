@@ -26,6 +26,12 @@ struct ProcessEnvironment {
     var sparseDensity: (forward: Double, backward: Double)?
     /// `RECTIFIER_MAX_FILE_BYTES=n`: the largest file any reader loads.
     var maxFileBytes = FileIO.defaultSizeLimit
+    /// `RECTIFIER_CALIBRATION=off`: under `--backend auto`, the fixed rule instead of this
+    /// machine's measured calibration (`on`, the default).
+    var calibration = true
+    /// Where the calibration is kept: `$XDG_CACHE_HOME/rectifier`, else `$HOME/.cache/rectifier`
+    /// (nil without either: measured again by each command).
+    var calibrationPath: String?
 
     /// The first variable set to a value it cannot take, as the error that names it and the
     /// value; `RectifierCommand` refuses to start then, rather than ignore the setting.
@@ -70,5 +76,8 @@ struct ProcessEnvironment {
             }
         }
         if let n = positive("RECTIFIER_MAX_FILE_BYTES") { maxFileBytes = n }
+        calibration = word("RECTIFIER_CALIBRATION", ["on", "off"]) != "off"
+        let cache = value("XDG_CACHE_HOME") ?? value("HOME").map { $0 + "/.cache" }
+        calibrationPath = cache.map { $0 + "/rectifier/calibration.json" }
     }
 }

@@ -111,23 +111,28 @@ struct DataOptions: ParsableArguments {
 
 /// How matrix products run.
 struct ComputeOptions: ParsableArguments {
-    @Option(help: "GEMM backend: auto (built-in on AVX-512 CPUs, else BLAS when installed), blas or builtin.")
+    @Option(help: "GEMM backend: auto (whichever this machine measured faster, see bench --calibrate), blas or builtin.")
     var backend: String = "auto"
 
     @Option(help: "Threads for matrix products (default: all cores, or RECTIFIER_THREADS); minibatches up to 32 run on one while it measures faster.")
     var threads: Int?
 
+    /// `--threads`, else `RECTIFIER_THREADS`, else every core.
+    func threadCount() throws -> Int {
+        if let threads, threads <= 0 { throw ValidationError("--threads must be positive, got \(threads)") }
+        return threads ?? ProcessEnvironment.current.threads ?? LinearAlgebra.defaultThreads
+    }
+
     func linearAlgebra() throws -> LinearAlgebra {
         let env = ProcessEnvironment.current
-        if let threads, threads <= 0 { throw ValidationError("--threads must be positive, got \(threads)") }
-        let n = threads ?? env.threads ?? LinearAlgebra.defaultThreads
+        let n = try threadCount()
         var la: LinearAlgebra
         switch backend.lowercased() {
         case "auto":
             switch env.gemm {
             case "builtin": la = .builtin(threads: n)
             case "blas": la = LinearAlgebra.systemBLAS(threads: n) ?? .builtin(threads: n)
-            default: la = .automatic(threads: n)
+            default: la = env.calibration ? Self.calibration(threads: n).linearAlgebra(threads: n) : .automatic(threads: n)
             }
         case "builtin": la = .builtin(threads: n)
         case "blas":
@@ -150,6 +155,24 @@ struct ComputeOptions: ParsableArguments {
             la = la.with(sparsity: policy)
         }
         return la.with(threadChoice: env.threadChoice)
+    }
+}
+
+extension ComputeOptions {
+    /// This machine's calibration for `threads` threads: the one kept, or measured now (once,
+    /// a few seconds) and kept.
+    static func calibration(threads: Int, remeasure: Bool = false) -> Calibration {
+        let path = ProcessEnvironment.current.calibrationPath
+        var file = path.map(CalibrationFile.read) ?? CalibrationFile()
+        if !remeasure, let kept = file.calibration(threads: threads) { return kept }
+        Console().error("calibrating the products on this machine (once: a few seconds; `rectifier bench --calibrate` redoes it)")
+        let calibration = Calibration.measure(threads: threads)
+        if let path {
+            do { try file.keep(calibration, at: path) } catch {
+                Console().error("note: cannot keep the calibration in \(path) (\(error)); it will be measured again")
+            }
+        }
+        return calibration
     }
 }
 

@@ -6,6 +6,10 @@ import Testing
 /// options. Skipped when the executable was not built next to the tests.
 @Suite(.serialized) struct CommandLineTests {
     static let executable: String? = {
+        // Under `--backend auto` the tool would measure this machine on first use and keep the
+        // result in the user's cache; the tests compare results across processes, so they use
+        // the fixed rule (CalibrationTests checks the measured one).
+        setenv("RECTIFIER_CALIBRATION", "off", 1)
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let candidates = [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("rectifier").path }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
@@ -91,6 +95,17 @@ import Testing
     static func timeless(_ path: String) throws -> Data {
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
         return try JSONSerialization.data(withJSONObject: object.filter { !$0.key.contains("seconds") }, options: .sortedKeys)
+    }
+
+    /// `--help` on the tool and on every subcommand prints the help (exit 0), as does `help SUB`.
+    @Test(.enabled(if: executable != nil, "needs the rectifier executable"))
+    func helpIsPrintedForEverySubcommand() throws {
+        let subcommands = ["demo", "train", "pretrain", "evaluate", "predict", "export", "bench", "datasets", "sweep", "reproduce", "report"]
+        for arguments in [["--help"], ["help", "train"]] + subcommands.map({ [$0, "--help"] }) {
+            let out = try Self.run(arguments)
+            #expect(out.status == 0, "rectifier \(arguments.joined(separator: " ")): \(out.stderr)")
+            #expect(out.stdout.contains("USAGE:"), "rectifier \(arguments.joined(separator: " "))")
+        }
     }
 
     /// `rectifier` with no subcommand runs the demo: one table row per activation, the

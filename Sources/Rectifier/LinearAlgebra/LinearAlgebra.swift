@@ -58,6 +58,8 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
     public var threadChoice = true
     /// Threads for the built-in kernels' parallel regions.
     public let pool: ThreadPool
+    /// Whether the backend and the sparse crossovers come from this machine's `Calibration`.
+    public internal(set) var calibrated = false
     /// Smallest dimension of a product sent to BLAS (see `defaultBLASMinimumDimension`).
     public let blasMinimumDimension: Int
     let blas: BLASLibrary?
@@ -78,6 +80,7 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
                                  instructionSet: instructionSet)
         copy.sparsity = sparsity
         copy.threadChoice = threadChoice
+        copy.calibrated = calibrated
         return copy
     }
 
@@ -152,6 +155,7 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
     /// One line for logs: backend, library and threads.
     public var description: String {
         let tail = "\(threads) thread\(threads == 1 ? "" : "s")" + (sparsity.enabled ? "" : ", sparse kernels off")
+            + (calibrated ? ", calibrated" : "")
         switch backend {
         case .blas: return "BLAS \(blas?.description ?? "?"), " + tail
         case .builtin: return "built-in GEMM (\(instructionSet)), " + tail
