@@ -106,20 +106,34 @@ public struct Series: Sendable {
 
 /// One axis: its label, its range (from the data when nil) and its scale.
 public struct Axis: Sendable, Equatable {
+    /// How data map to positions along the axis.
+    public enum Scale: Sendable, Equatable {
+        /// Equal differences, equal distances.
+        case linear
+        /// Equal ratios, equal distances. Values ≤ 0 cannot be placed: on the x axis they are
+        /// left out; on the y axis they are drawn on the bottom edge (as matplotlib's
+        /// nonpositive="clip"), so that a curve reaching an error of zero stays visible.
+        case logarithmic
+        /// Logarithmic when the positive values span more than a decade (the smallest is below a
+        /// tenth of the largest), linear otherwise: error rates and losses fall by orders of
+        /// magnitude, and on a linear axis the first epochs' large values squash the late ones.
+        case automatic
+    }
+
     /// Text under the x axis or beside the y axis; empty for none.
     public var label: String
     /// The drawn range; nil for the data's extent widened by 5% on each side.
     public var range: ClosedRange<Double>?
-    /// Logarithmic scale (data ≤ 0 cannot be placed and are left out).
-    public var logarithmic: Bool
+    /// Linear, logarithmic, or chosen from the data.
+    public var scale: Scale
     /// How tick labels are written.
     public var format: NumberFormat
 
     /// An axis labelled `label`.
-    public init(_ label: String, range: ClosedRange<Double>? = nil, logarithmic: Bool = false, format: NumberFormat = .plain) {
+    public init(_ label: String, range: ClosedRange<Double>? = nil, scale: Scale = .linear, format: NumberFormat = .plain) {
         self.label = label
         self.range = range
-        self.logarithmic = logarithmic
+        self.scale = scale
         self.format = format
     }
 }

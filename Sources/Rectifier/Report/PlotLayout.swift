@@ -29,9 +29,10 @@ public struct PlotLayout: Sendable {
             / (Self.scaled(xRange.upperBound, xLogarithmic) - Self.scaled(xRange.lowerBound, xLogarithmic)) * (right - left)
     }
 
-    /// Pixel row of data y.
+    /// Pixel row of data y; on a log axis, y ≤ 0 is the bottom edge (see `Axis.Scale.logarithmic`).
     public func pixelY(_ y: Double) -> Double {
-        bottom - (Self.scaled(y, yLogarithmic) - Self.scaled(yRange.lowerBound, yLogarithmic))
+        let y = yLogarithmic && y <= 0 ? yRange.lowerBound : y
+        return bottom - (Self.scaled(y, yLogarithmic) - Self.scaled(yRange.lowerBound, yLogarithmic))
             / (Self.scaled(yRange.upperBound, yLogarithmic) - Self.scaled(yRange.lowerBound, yLogarithmic)) * (bottom - top)
     }
 
@@ -57,19 +58,21 @@ public struct PlotLayout: Sendable {
     static let titleSize = 16.0, labelSize = 13.0, tickSize = 12.0, legendRowHeight = 20.0
 
     init(_ plot: Plot) {
-        xLogarithmic = plot.xAxis.logarithmic
-        yLogarithmic = plot.yAxis.logarithmic
-        xRange = Self.resolve(plot.xAxis, values: Self.xValues(plot))
+        let xValues = Self.xValues(plot)
+        xLogarithmic = Self.isLogarithmic(plot.xAxis.scale, values: xValues)
+        xRange = Self.resolve(plot.xAxis, logarithmic: xLogarithmic, values: xValues)
         titleLines = Self.wrap(plot.title, width: plot.width - 32, size: Self.titleSize)
-        yRange = Self.resolve(plot.yAxis, values: Self.yValues(plot, xRange: xRange, logarithmic: xLogarithmic))
+        let yValues = Self.yValues(plot, xRange: xRange, logarithmic: xLogarithmic)
+        yLogarithmic = Self.isLogarithmic(plot.yAxis.scale, values: yValues)
+        yRange = Self.resolve(plot.yAxis, logarithmic: yLogarithmic, values: yValues)
         top = titleLines.isEmpty ? 16 : 16 + Self.titleSize * 1.3 * Double(titleLines.count) + 8
         // The y ticks depend on the area's height and the left margin on their labels; the
         // height is estimated before the legend is known, which only changes the tick count.
         let estimatedHeight = plot.height - top - 80
-        yTicks = Self.ticks(plot.yAxis, yRange, target: max(3, Int(estimatedHeight / 50)))
+        yTicks = Self.ticks(plot.yAxis, yLogarithmic, yRange, target: max(3, Int(estimatedHeight / 50)))
         let yLabelWidth = yTicks.map { Self.textWidth($0.label, size: Self.tickSize) }.max() ?? 0
         left = 12 + (plot.yAxis.label.isEmpty ? 0 : Self.labelSize + 10) + yLabelWidth + 10
-        let provisionalTicks = Self.ticks(plot.xAxis, xRange, target: max(3, Int((plot.width - left - 40) / 90)))
+        let provisionalTicks = Self.ticks(plot.xAxis, xLogarithmic, xRange, target: max(3, Int((plot.width - left - 40) / 90)))
         let lastLabel = provisionalTicks.last.map { Self.textWidth($0.label, size: Self.tickSize) } ?? 0
         right = plot.width - max(20, lastLabel / 2 + 8)
         xTicks = provisionalTicks
@@ -78,23 +81,35 @@ public struct PlotLayout: Sendable {
         bottom = plot.height - 10 - legendHeight - (plot.xAxis.label.isEmpty ? 0 : Self.labelSize + 12) - Self.tickSize - 12
     }
 
-    private static func ticks(_ axis: Axis, _ range: ClosedRange<Double>, target: Int) -> [Tick] {
-        axis.logarithmic ? Ticks.logarithmic(range, format: axis.format) : Ticks.linear(range, target: target, format: axis.format)
+    private static func ticks(_ axis: Axis, _ logarithmic: Bool, _ range: ClosedRange<Double>, target: Int) -> [Tick] {
+        logarithmic ? Ticks.logarithmic(range, format: axis.format) : Ticks.linear(range, target: target, format: axis.format)
+    }
+
+    /// Whether an axis of `scale` showing `values` is logarithmic (see `Axis.Scale.automatic`).
+    private static func isLogarithmic(_ scale: Axis.Scale, values: [Double]) -> Bool {
+        switch scale {
+        case .linear: return false
+        case .logarithmic: return true
+        case .automatic:
+            let positive = values.filter { $0 > 0 && $0.isFinite }
+            guard let smallest = positive.min(), let largest = positive.max() else { return false }
+            return smallest < largest / 10
+        }
     }
 
     /// The axis's own range if usable, else the finite (and, on a log axis, positive) values'
     /// extent widened by 5% of its span on each side (in log space on a log axis).
-    private static func resolve(_ axis: Axis, values: [Double]) -> ClosedRange<Double> {
+    private static func resolve(_ axis: Axis, logarithmic: Bool, values: [Double]) -> ClosedRange<Double> {
         if let r = axis.range, r.lowerBound < r.upperBound, r.lowerBound.isFinite, r.upperBound.isFinite,
-           !axis.logarithmic || r.lowerBound > 0 {
+           !logarithmic || r.lowerBound > 0 {
             return r
         }
-        let usable = values.filter { $0.isFinite && (!axis.logarithmic || $0 > 0) }.map { scaled($0, axis.logarithmic) }
+        let usable = values.filter { $0.isFinite && (!logarithmic || $0 > 0) }.map { scaled($0, logarithmic) }
         guard var low = usable.min(), var high = usable.max() else {
-            return axis.logarithmic ? 0.1...1 : 0...1
+            return logarithmic ? 0.1...1 : 0...1
         }
         if low == high {
-            let pad = axis.logarithmic ? 0.5 : max(abs(low) * 0.1, 1e-9)
+            let pad = logarithmic ? 0.5 : max(abs(low) * 0.1, 1e-9)
             low -= pad
             high += pad
         } else {
@@ -102,7 +117,7 @@ public struct PlotLayout: Sendable {
             low -= pad
             high += pad
         }
-        return unscaled(low, axis.logarithmic)...unscaled(high, axis.logarithmic)
+        return unscaled(low, logarithmic)...unscaled(high, logarithmic)
     }
 
     private static func xValues(_ plot: Plot) -> [Double] {

@@ -8,8 +8,10 @@ extension Plot {
     ///
     /// Every marker is a `<circle>` carrying its data values in `data-x` and `data-y` (and
     /// `data-lower`, `data-upper` for error bars), written in Swift's shortest round-trip form,
-    /// so the drawn points can be checked against the data. Points that cannot be placed (not
-    /// finite, or ≤ 0 on a log axis) are left out; points outside a given range are clipped.
+    /// so the drawn points can be checked against the data, and each tick group its axis's
+    /// scale in `data-scale`. Points that cannot be placed (not finite, or x ≤ 0 on a log x
+    /// axis) are left out; y ≤ 0 on a log y axis is drawn on the bottom edge; points outside a
+    /// given range are clipped.
     /// `identifier` prefixes the SVG's element ids; give each plot of one HTML page its own.
     /// The same plot always gives the same bytes.
     public func svg(identifier: String = "plot") -> String {
@@ -93,14 +95,14 @@ private struct SVGWriter {
         line("</g>")
         line("<rect class=\"frame\" x=\"\(Self.px(l.left))\" y=\"\(Self.px(l.top))\" width=\"\(Self.px(l.right - l.left))\" "
              + "height=\"\(Self.px(l.bottom - l.top))\" fill=\"none\" stroke=\"#666666\"/>")
-        line("<g class=\"x-ticks\" fill=\"#222222\" stroke=\"#666666\">")
+        line("<g class=\"x-ticks\" data-scale=\"\(l.xLogarithmic ? "logarithmic" : "linear")\" fill=\"#222222\" stroke=\"#666666\">")
         for t in l.xTicks {
             let x = l.pixelX(t.value)
             line(Self.segment(x, l.bottom, x, l.bottom + 5))
             text(t.label, x: x, y: l.bottom + 8 + PlotLayout.tickSize, anchor: "middle", extra: " stroke=\"none\"")
         }
         line("</g>")
-        line("<g class=\"y-ticks\" fill=\"#222222\" stroke=\"#666666\">")
+        line("<g class=\"y-ticks\" data-scale=\"\(l.yLogarithmic ? "logarithmic" : "linear")\" fill=\"#222222\" stroke=\"#666666\">")
         for t in l.yTicks {
             let y = l.pixelY(t.value)
             line(Self.segment(l.left - 5, y, l.left, y))
@@ -155,7 +157,7 @@ private struct SVGWriter {
     }
 
     private func placeable(_ x: Double, _ y: Double) -> Bool {
-        x.isFinite && y.isFinite && (!layout.xLogarithmic || x > 0) && (!layout.yLogarithmic || y > 0)
+        x.isFinite && y.isFinite && (!layout.xLogarithmic || x > 0)
     }
 
     private func marker(_ x: Double, _ y: Double, dodge: Double = 0, extra: String = "") -> String {
