@@ -213,7 +213,7 @@ import Testing
         #expect(legendRows.allSatisfy { $0 > layout.bottom + 30 && $0 < plot.height })
     }
 
-    // MARK: Epoch axes and automatic log axes
+    // MARK: Epoch axes, automatic log axes, colours
 
     /// Whether `label` is a whole number written without decimals.
     static func isWholeNumber(_ label: String) -> Bool { Int(label) != nil }
@@ -308,6 +308,63 @@ import Testing
                 #expect(p.y < reading.bottom - 1 && abs(reading.y.value(at: p.y) / error - 1) < 1e-3, "\(error) drawn at \(p.y)")
             }
         }
+    }
+
+    @Test(arguments: 1...10)
+    func upToTenSeriesEachGetTheirOwnDistinguishableColour(_ count: Int) throws {
+        let series = (0..<count).map { k in Series.line("run \(k)", [DataPoint(x: 1, y: Double(k)), DataPoint(x: 2, y: Double(k) + 1)]) }
+        let reading = try PlotReading(svg: Plot(title: "", x: Axis("epoch"), y: Axis("y"), series: series).svg())
+        let colours = reading.series.map(\.colour)
+        #expect(colours.count == count && Set(colours).count == count, "\(colours)")
+        for (i, a) in colours.enumerated() {
+            for b in colours[(i + 1)...] { #expect(PlotReading.difference(a, b) > 20, "\(a) and \(b) look alike") }
+            // Visible on the white background: at least 2:1 contrast.
+            #expect(1.05 / (PlotReading.luminance(a) + 0.05) >= 2, "\(a) is too pale on white")
+        }
+        #expect(reading.legend == series.map(\.name) && reading.colourBar.isEmpty)
+    }
+
+    @Test func seriesColouredByValueFollowTheScaleAndItsBar() throws {
+        // Values as a sweep over l1 gives them: a zero, a spread over decades, repeats (seeds), shuffled.
+        let values = [0.001, 0, 0.01, 0.0001, 0.001, 0, 0.01, 0.0001, 0.003]
+        let series = values.enumerated().map { i, v in
+            Series.line("l1=\(v)", [DataPoint(x: 1, y: 0.1 + Double(i)), DataPoint(x: 2, y: 0.05 + Double(i))], colour: .value(v))
+        }
+        let plot = Plot(title: "", x: Axis("epoch", format: .integer), y: Axis("error"), series: series + [.line("reference", [])],
+                        colourScale: ColourScale("l1"))
+        let reading = try PlotReading(svg: plot.svg())
+        let coloured = reading.series.filter { $0.value != nil }
+        #expect(coloured.map { $0.value! } == values)
+        // One colour per value, lighter as the value grows.
+        for a in coloured {
+            for b in coloured where a.value! < b.value! {
+                #expect(PlotReading.luminance(a.colour) < PlotReading.luminance(b.colour), "\(a.value!) \(a.colour), \(b.value!) \(b.colour)")
+            }
+            #expect(coloured.filter { $0.value == a.value }.allSatisfy { $0.colour == a.colour })
+        }
+        // The bar: one block per distinct value in increasing order, in the series' colours, labelled.
+        #expect(reading.colourBarLabel == "l1")
+        #expect(reading.colourBar.map(\.value) == Set(values).sorted())
+        for block in reading.colourBar { #expect(coloured.first { $0.value == block.value }?.colour == block.colour) }
+        #expect(reading.colourBarLabels.first == "0" && reading.colourBarLabels.last == "0.01", "\(reading.colourBarLabels)")
+        // The bar stands for the coloured series; only the others are in the legend.
+        #expect(reading.legend == ["reference"])
+    }
+
+    @Test func moreThanTenSeriesAreColouredOnAScale() throws {
+        #expect(SeriesColour.distinct((1...10).map(Double.init)) == (0..<10).map { .palette($0) })
+        let layers = (1...14).map(Double.init)
+        let colours = SeriesColour.distinct(layers)
+        let series = zip(layers, colours).map { layer, colour in
+            Series.line("layer \(Int(layer))", [DataPoint(x: 1, y: layer), DataPoint(x: 2, y: layer)], colour: colour)
+        }
+        let reading = try PlotReading(svg: Plot(title: "", x: Axis("epoch"), y: Axis("y"), series: series,
+                                                colourScale: ColourScale("layer", format: .integer)).svg())
+        #expect(Set(reading.series.map(\.colour)).count == layers.count)
+        let luminances = reading.series.map { PlotReading.luminance($0.colour) }
+        #expect(zip(luminances, luminances.dropFirst()).allSatisfy { $0 < $1 }, "\(luminances)")
+        #expect(reading.colourBarLabels.allSatisfy(Self.isWholeNumber) && reading.colourBarLabels.first == "1"
+                && reading.colourBarLabels.last == "14", "\(reading.colourBarLabels)")
     }
 }
 

@@ -41,7 +41,7 @@ public enum ExperimentReport {
         let shown = Array(finished.prefix(maxCurves))
         let series = shown.enumerated().map { i, run in
             Series.line(label(run), run.validationCurve.enumerated().map { DataPoint(x: Double($0.offset + 1), y: $0.element) },
-                        markers: run.validationCurve.count < 30, colour: i)
+                        markers: run.validationCurve.count < 30, colour: .palette(i))
         }
         let plot = Plot(title: "Validation error per epoch", x: Axis("epoch"), y: Axis("validation error", format: .percent),
                         series: series)

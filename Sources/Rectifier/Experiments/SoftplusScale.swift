@@ -62,7 +62,7 @@ public struct SoftplusScale: Experiment {
         }
         let plot = Plot(title: "Rescaled softplus (\(settings.dataset))", x: Axis("a", scale: .logarithmic),
                         y: Axis("test error", format: .percent),
-                        series: [.errorBars("rescaled softplus", bars, connected: true, colour: 0)], referenceLines: lines)
+                        series: [.errorBars("rescaled softplus", bars, connected: true, colour: .palette(0))], referenceLines: lines)
         return ExperimentAnalysis(
             summary: ExperimentSummary(
                 experiment: Self.name, title: title, settings: settings, runs: runs,

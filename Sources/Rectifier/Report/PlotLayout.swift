@@ -22,6 +22,8 @@ public struct PlotLayout: Sendable {
     public let titleLines: [String]
     /// Legend entries (indices into `Plot.series`), row by row, below the x axis.
     let legendRows: [[Int]]
+    /// Whether a colour bar for the series coloured by value goes below the legend rows.
+    let hasColourBar: Bool
 
     /// Pixel column of data x.
     public func pixelX(_ x: Double) -> Double {
@@ -55,7 +57,7 @@ public struct PlotLayout: Sendable {
     /// (DejaVu Sans digits are 0.64 em, lower case about 0.56 em). Only used to leave room.
     static func textWidth(_ text: String, size: Double) -> Double { Double(text.count) * size * 0.6 }
 
-    static let titleSize = 16.0, labelSize = 13.0, tickSize = 12.0, legendRowHeight = 20.0
+    static let titleSize = 16.0, labelSize = 13.0, tickSize = 12.0, legendRowHeight = 20.0, colourBarHeight = 36.0
 
     init(_ plot: Plot) {
         let xValues = Self.xValues(plot)
@@ -77,7 +79,9 @@ public struct PlotLayout: Sendable {
         right = plot.width - max(20, lastLabel / 2 + 8)
         xTicks = provisionalTicks
         legendRows = Self.legend(plot, width: right - left)
-        let legendHeight = legendRows.isEmpty ? 0 : Double(legendRows.count) * Self.legendRowHeight + 10
+        hasColourBar = !plot.colourBar().isEmpty
+        let legendHeight = (legendRows.isEmpty && !hasColourBar ? 0 : 10) + Double(legendRows.count) * Self.legendRowHeight
+            + (hasColourBar ? Self.colourBarHeight : 0)
         bottom = plot.height - 10 - legendHeight - (plot.xAxis.label.isEmpty ? 0 : Self.labelSize + 12) - Self.tickSize - 12
     }
 
@@ -151,10 +155,12 @@ public struct PlotLayout: Sendable {
         return (0..<n).map { unscaled(lo + (hi - lo) * Double($0) / Double(n - 1), logarithmic) }
     }
 
-    /// Legend entries flowed into rows of at most `width` pixels: swatch, name, gap.
+    /// Legend entries flowed into rows of at most `width` pixels: swatch, name, gap. Series
+    /// coloured by value are left out: the colour bar stands for them.
     private static func legend(_ plot: Plot, width: Double) -> [[Int]] {
         var rows: [[Int]] = [], row: [Int] = [], used = 0.0
         for (i, s) in plot.series.enumerated() where !s.name.isEmpty {
+            if case .value = s.colour { continue }
             let w = legendEntryWidth(s.name)
             if !row.isEmpty && used + w > width {
                 rows.append(row)

@@ -96,6 +96,18 @@ public enum Ticks {
         return decimal(v, digits: decimals(for: s)) + suffix
     }
 
+    /// A value on its own rather than one of evenly spaced ticks (a swept learning rate, say):
+    /// three significant digits, so 0.00015 stays 0.00015 and 1e-5 is "1e-5".
+    public static func label(_ value: Double, format: NumberFormat) -> String {
+        switch format {
+        case .integer: return String(format: "%.0f", value)
+        case .plain, .percent:
+            let text = String(format: "%.3g", format == .percent ? value * 100 : value)
+                .replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+0", with: "e").replacingOccurrences(of: "e+", with: "e")
+            return text + (format == .percent ? "%" : "")
+        }
+    }
+
     /// Decimals needed to write multiples of `step` exactly: 0 for 1, 2, 5, 10, ...; 1 for 0.5.
     static func decimals(for step: Double) -> Int {
         guard step > 0, step.isFinite else { return 0 }
