@@ -2,9 +2,10 @@ import Foundation
 import Rectifier
 import Testing
 
-/// The plots of `rectifier report` on a run, read back from their SVGs and checked against
-/// `metrics.jsonl`: loss, error and sparsity per layer with one point per epoch, whole-number
-/// epoch ticks, a log axis exactly when the values span more than a decade, a colour per series.
+/// The plots of `rectifier report` on a run and on a sweep, read back from their SVGs and
+/// checked against `metrics.jsonl`: loss, error and sparsity per layer with one point per
+/// epoch, whole-number epoch ticks, a log axis exactly when the values span more than a
+/// decade, a colour per series, and a sweep's curves coloured by the swept value.
 @Suite struct RunReportTests {
     typealias CLI = CommandLineTests
 
@@ -107,5 +108,48 @@ import Testing
         #expect(loss.y.logarithmic && error.y.logarithmic)
         try Self.expectPlot(PlotReading(file: dir + "/sparsity.svg"),
                             ["mean over the hidden layers": Self.curve(m, "validation_sparsity")], "sparsity.svg")
+    }
+
+    @Test(.enabled(if: CLI.executable != nil, "needs the rectifier executable"))
+    func sweepLearningCurvesAreColouredByTheSweptValue() throws {
+        let sweep = try SweepCommandLineTests.planned("""
+            [base]
+            layers = "8"
+            epochs = 2
+            batch-size = 20
+            [grid]
+            learning-rate = [0.1, 0.05, 0.02]
+            seed = [1, 2]
+            """)
+        let run = try CLI.run(["sweep", "run", sweep, "--jobs", "2", "--threads-per-job", "1", "--backend", "builtin"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try CLI.run(["sweep", "collect", sweep]).status == 0)
+        let report = try CLI.run(["report", sweep])
+        #expect(report.status == 0, "\(report.stderr)")
+        struct Row: Decodable { var index: Int; var axes: [String: Double] }
+        let rows = try String(contentsOfFile: sweep + "/results.jsonl", encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(Row.self, from: Data($0.utf8))
+        }
+        let rates = rows.map { $0.axes["learning-rate"]! }
+        let reading = try PlotReading(file: sweep + "/learning-curves.svg")
+        // One curve per run, in run order, coloured by its learning rate and drawing its validation errors.
+        try #require(reading.series.count == rows.count)
+        for (i, (series, rate)) in zip(reading.series, rates).enumerated() {
+            #expect(series.value == rate, "run \(i): \(series.name) has value \(String(describing: series.value))")
+            let m = try Self.metrics(sweep + "/runs/" + String(format: "%04d", rows[i].index))
+            let mismatch = reading.mismatch(series, Self.curve(m, "validation_error"))
+            #expect(mismatch == nil, "run \(i): \(mismatch ?? "")")
+        }
+        for a in reading.series {
+            for b in reading.series where a.value! < b.value! {
+                #expect(PlotReading.luminance(a.colour) < PlotReading.luminance(b.colour), "\(a.value!) vs \(b.value!)")
+            }
+            #expect(reading.series.filter { $0.value == a.value }.allSatisfy { $0.colour == a.colour })
+        }
+        #expect(reading.colourBarLabel == "learning-rate" && reading.colourBar.map(\.value) == Set(rates).sorted())
+        #expect(reading.x.labels.allSatisfy { Int($0) != nil }, "\(reading.x.labels)")
+        // The caption says what the colour shows and that the seed varies too.
+        let markdown = try String(contentsOfFile: sweep + "/report.md", encoding: .utf8)
+        #expect(markdown.contains("colour: learning-rate") && markdown.contains("seed also varies"), "\(markdown)")
     }
 }
