@@ -142,7 +142,7 @@ import Testing
         let fractions = [0.04, 0.21, 0.43, 0.64, 1.0]
         let rectifier = zip(fractions, [0.38, 0.25, 0.2, 0.18, 0.165]).map { ErrorBar(x: $0, y: $1, lower: $1 - 0.01, upper: $1 + 0.01) }
         let tanh = zip(fractions, [0.41, 0.28, 0.23, 0.2, 0.177]).map { ErrorBar(x: $0, y: $1, lower: $1 - 0.012, upper: $1 + 0.012) }
-        let plot = Plot(title: "NORB", x: Axis("fraction of labels", logarithmic: true, format: .percent),
+        let plot = Plot(title: "NORB", x: Axis("fraction of labels", scale: .logarithmic, format: .percent),
                         y: Axis("test error", format: .percent),
                         series: [.errorBars("rectifier + pre-training", rectifier, connected: true),
                                  .errorBars("tanh + pre-training", tanh, connected: true),
@@ -211,6 +211,160 @@ import Testing
         // The legend sits below the x axis label, inside the picture.
         let legendRows = try elements(plot.svg(), "text", within: "legend").map { try number($0, "y") }
         #expect(legendRows.allSatisfy { $0 > layout.bottom + 30 && $0 < plot.height })
+    }
+
+    // MARK: Epoch axes, automatic log axes, colours
+
+    /// Whether `label` is a whole number written without decimals.
+    static func isWholeNumber(_ label: String) -> Bool { Int(label) != nil }
+
+    @Test(arguments: [1, 2, 3, 7, 12, 30, 99, 250, 1000, 4321])
+    func epochTicksAreWholeNumbersThatDoNotCrowd(_ epochs: Int) throws {
+        let points = (1...epochs).map { DataPoint(x: Double($0), y: 1 / Double($0)) }
+        let plot = Plot(title: "", x: Axis("epoch", format: .integer), y: Axis("loss"), series: [.line("loss", points)])
+        let reading = try PlotReading(svg: plot.svg())
+        try #require(!reading.x.labels.isEmpty)
+        #expect(reading.x.labels.allSatisfy(Self.isWholeNumber), "\(epochs) epochs: \(reading.x.labels)")
+        #expect(zip(reading.x.labels, reading.x.values).allSatisfy { Double($0) == $1 })
+        let values = reading.x.values
+        if epochs >= 2 { #expect(values.count >= 2, "\(epochs) epochs: \(values)") }
+        // The step is 1, 2 or 5 × 10^k, at least 1, and labels (DejaVu digits are 0.64 em wide
+        // at 12 px) keep at least 8 px apart.
+        for (a, b) in zip(values.indices, values.indices.dropFirst()) {
+            let step = values[b] - values[a]
+            let mantissa = step / pow(10, floor(log10(step)))
+            #expect(step >= 1 && [1.0, 2.0, 5.0].contains { abs(mantissa - $0) < 1e-9 }, "step \(step)")
+            let room = reading.x.pixels[b] - reading.x.pixels[a]
+            let needed = Double(max(reading.x.labels[a].count, reading.x.labels[b].count)) * 12 * 0.64 + 8
+            #expect(room >= needed, "\(epochs) epochs: \(room) px between \(reading.x.labels[a]) and \(reading.x.labels[b])")
+        }
+        // The ticks cover the epochs: no gap of a whole step at either end.
+        if values.count >= 2 {
+            let step = values[1] - values[0]
+            #expect(values.first! - 1 < step && Double(epochs) - values.last! < step)
+        }
+    }
+
+    /// Curves of errors from `high` down to `low` (some ending at exactly 0 when `zero`).
+    static func errorCurves(high: Double, low: Double, zero: Bool) -> [Series] {
+        (0..<3).map { k in
+            let points = (1...20).map { e -> DataPoint in
+                let t = Double(e - 1) / 19
+                let value = high * pow(low / high, t) * (1 + 0.1 * Double(k))
+                return DataPoint(x: Double(e), y: zero && k == 0 && e > 17 ? 0 : value)
+            }
+            return .line("run \(k)", points)
+        }
+    }
+
+    @Test func automaticScaleIsLogarithmicExactlyWhenTheDataSpanMoreThanADecade() throws {
+        var rng = RandomSource(seed: 5)
+        for trial in 0..<120 {
+            let high = pow(10, Double(rng.nextFloat(symmetric: 2)))
+            let ratio = pow(10, 1.6 * Double(rng.nextUnitFloat()) + 0.1 * Double(rng.nextFloat(symmetric: 1)))
+            let series = Self.errorCurves(high: high, low: high / ratio, zero: trial % 3 == 0)
+            let plot = Plot(title: "", x: Axis("epoch", format: .integer), y: Axis("error", scale: .automatic, format: .percent),
+                            series: series)
+            let reading = try PlotReading(svg: plot.svg())
+            let positive = series.flatMap { s -> [Double] in
+                guard case .line(let points, _) = s.kind else { return [] }
+                return points.map(\.y).filter { $0 > 0 }
+            }
+            let spansADecade = positive.min()! < positive.max()! / 10
+            #expect(reading.y.logarithmic == spansADecade, "range \(positive.min()!)...\(positive.max()!)")
+            guard reading.y.logarithmic else { continue }
+            // Log ticks are 1, 2 or 5 × 10^k, include every power of ten in the drawn range, and
+            // are powers of ten alone when three or more of those are drawn.
+            let exponents = reading.y.values.map { floor(log10($0) + 1e-9) }
+            let mantissas = zip(reading.y.values, exponents).map { $0 / pow(10, $1) }
+            #expect(mantissas.allSatisfy { m in [1.0, 2.0, 5.0].contains { abs(m - $0) < 1e-9 } }, "\(reading.y.labels)")
+            let low = reading.y.value(at: reading.bottom), top = reading.y.value(at: reading.top)
+            let powers = (Int(ceil(log10(low)))...max(Int(ceil(log10(low))), Int(floor(log10(top))))).map { pow(10, Double($0)) }
+                .filter { $0 >= low && $0 <= top }
+            #expect(powers.allSatisfy { p in reading.y.values.contains { abs($0 / p - 1) < 1e-9 } }, "\(powers) in \(reading.y.labels)")
+            if powers.count >= 3 { #expect(mantissas.allSatisfy { abs($0 - 1) < 1e-9 }, "\(reading.y.labels)") }
+            // Readable percentages: "0.5%", "10%", never an exponent or a trailing zero after the point.
+            #expect(reading.y.labels.allSatisfy { !$0.contains("e") && !($0.contains(".") && $0.dropLast().hasSuffix("0")) },
+                    "\(reading.y.labels)")
+        }
+    }
+
+    @Test func zerosOnALogAxisSitOnTheBottomEdge() throws {
+        let errors = [0.8, 0.1, 0.02, 0.004, 0, 0]
+        let points = errors.enumerated().map { DataPoint(x: Double($0.offset + 1), y: $0.element) }
+        let plot = Plot(title: "", x: Axis("epoch", format: .integer), y: Axis("training error", scale: .automatic, format: .percent),
+                        series: [.line("training error", points), .line("no markers", points, markers: false)])
+        let reading = try PlotReading(svg: plot.svg())
+        #expect(reading.y.logarithmic)
+        let marked = try reading.series("training error")
+        #expect(marked.markers.map(\.y) == errors, "no point left out")
+        // One unbroken polyline through every epoch; zeros on the bottom edge, the rest where the ticks say.
+        let line = try reading.series("no markers")
+        #expect(line.polylines.count == 1 && line.polylines.first?.count == errors.count)
+        for (p, error) in zip(line.polylines.joined(), errors) {
+            if error == 0 {
+                #expect(abs(p.y - reading.bottom) < 0.01)
+            } else {
+                #expect(p.y < reading.bottom - 1 && abs(reading.y.value(at: p.y) / error - 1) < 1e-3, "\(error) drawn at \(p.y)")
+            }
+        }
+    }
+
+    @Test(arguments: 1...10)
+    func upToTenSeriesEachGetTheirOwnDistinguishableColour(_ count: Int) throws {
+        let series = (0..<count).map { k in Series.line("run \(k)", [DataPoint(x: 1, y: Double(k)), DataPoint(x: 2, y: Double(k) + 1)]) }
+        let reading = try PlotReading(svg: Plot(title: "", x: Axis("epoch"), y: Axis("y"), series: series).svg())
+        let colours = reading.series.map(\.colour)
+        #expect(colours.count == count && Set(colours).count == count, "\(colours)")
+        for (i, a) in colours.enumerated() {
+            for b in colours[(i + 1)...] { #expect(PlotReading.difference(a, b) > 20, "\(a) and \(b) look alike") }
+            // Visible on the white background: at least 2:1 contrast.
+            #expect(1.05 / (PlotReading.luminance(a) + 0.05) >= 2, "\(a) is too pale on white")
+        }
+        #expect(reading.legend == series.map(\.name) && reading.colourBar.isEmpty)
+    }
+
+    @Test func seriesColouredByValueFollowTheScaleAndItsBar() throws {
+        // Values as a sweep over l1 gives them: a zero, a spread over decades, repeats (seeds), shuffled.
+        let values = [0.001, 0, 0.01, 0.0001, 0.001, 0, 0.01, 0.0001, 0.003]
+        let series = values.enumerated().map { i, v in
+            Series.line("l1=\(v)", [DataPoint(x: 1, y: 0.1 + Double(i)), DataPoint(x: 2, y: 0.05 + Double(i))], colour: .value(v))
+        }
+        let plot = Plot(title: "", x: Axis("epoch", format: .integer), y: Axis("error"), series: series + [.line("reference", [])],
+                        colourScale: ColourScale("l1"))
+        let reading = try PlotReading(svg: plot.svg())
+        let coloured = reading.series.filter { $0.value != nil }
+        #expect(coloured.map { $0.value! } == values)
+        // One colour per value, lighter as the value grows.
+        for a in coloured {
+            for b in coloured where a.value! < b.value! {
+                #expect(PlotReading.luminance(a.colour) < PlotReading.luminance(b.colour), "\(a.value!) \(a.colour), \(b.value!) \(b.colour)")
+            }
+            #expect(coloured.filter { $0.value == a.value }.allSatisfy { $0.colour == a.colour })
+        }
+        // The bar: one block per distinct value in increasing order, in the series' colours, labelled.
+        #expect(reading.colourBarLabel == "l1")
+        #expect(reading.colourBar.map(\.value) == Set(values).sorted())
+        for block in reading.colourBar { #expect(coloured.first { $0.value == block.value }?.colour == block.colour) }
+        #expect(reading.colourBarLabels.first == "0" && reading.colourBarLabels.last == "0.01", "\(reading.colourBarLabels)")
+        // The bar stands for the coloured series; only the others are in the legend.
+        #expect(reading.legend == ["reference"])
+    }
+
+    @Test func moreThanTenSeriesAreColouredOnAScale() throws {
+        #expect(SeriesColour.distinct((1...10).map(Double.init)) == (0..<10).map { .palette($0) })
+        let layers = (1...14).map(Double.init)
+        let colours = SeriesColour.distinct(layers)
+        let series = zip(layers, colours).map { layer, colour in
+            Series.line("layer \(Int(layer))", [DataPoint(x: 1, y: layer), DataPoint(x: 2, y: layer)], colour: colour)
+        }
+        let reading = try PlotReading(svg: Plot(title: "", x: Axis("epoch"), y: Axis("y"), series: series,
+                                                colourScale: ColourScale("layer", format: .integer)).svg())
+        #expect(Set(reading.series.map(\.colour)).count == layers.count)
+        let luminances = reading.series.map { PlotReading.luminance($0.colour) }
+        #expect(zip(luminances, luminances.dropFirst()).allSatisfy { $0 < $1 }, "\(luminances)")
+        #expect(reading.colourBarLabels.allSatisfy(Self.isWholeNumber) && reading.colourBarLabels.first == "1"
+                && reading.colourBarLabels.last == "14", "\(reading.colourBarLabels)")
     }
 }
 

@@ -31,7 +31,7 @@ import Testing
         }
         let norb = Plot(
             title: "NORB: test error against the fraction of labelled training examples",
-            x: Axis("fraction of labels used for fine-tuning", logarithmic: true, format: .percent),
+            x: Axis("fraction of labels used for fine-tuning", scale: .logarithmic, format: .percent),
             y: Axis("test error", format: .percent),
             series: [.errorBars("tanh", bars([0.445, 0.30, 0.24, 0.21, 0.193], 0.006), connected: true),
                      .errorBars("tanh + pre-training", bars([0.41, 0.28, 0.22, 0.195, 0.177], 0.006), connected: true),

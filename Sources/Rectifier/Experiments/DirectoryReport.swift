@@ -59,8 +59,9 @@ public enum DirectoryReport {
         var doc = ReportDocument(title: "Run " + URL(fileURLWithPath: path).lastPathComponent)
         doc.paragraph(spec.summary)
         let result = try? dir.readResult(TrainingResult.self)
+        let metrics = epochMetrics(dir.metricsPath)
         let run = ExperimentRun(stage: "run", index: 0, status: result == nil ? "unfinished" : "finished", axes: [:], options: [:],
-                                result: result, validationCurve: ExperimentDirectory.validationCurve(dir.metricsPath))
+                                result: result, validationCurve: metrics.map(\.validationError))
         if let r = result {
             doc.heading("Result")
             doc.keyValues([("test error", ExperimentFormat.percent(r.testError)), ("validation error", ExperimentFormat.percent(r.validationError)),
@@ -69,11 +70,19 @@ public enum DirectoryReport {
         } else {
             doc.paragraph("The run has no result yet (resume it with `rectifier train --resume \(path)`).")
         }
-        if !run.validationCurve.isEmpty {
-            let points = run.validationCurve.enumerated().map { DataPoint(x: Double($0.offset + 1), y: $0.element) }
-            try doc.figure(Plot(title: "Validation error per epoch", x: Axis("epoch"), y: Axis("validation error", format: .percent),
-                                series: [.line("validation error", points)]),
-                           fileName: "learning-curve.svg", caption: "Validation error after each epoch.")
+        if !metrics.isEmpty {
+            doc.heading("Learning curves")
+            try doc.figure(RunPlots.loss(metrics), fileName: "loss.svg",
+                           caption: "Training loss: the mean objective over each epoch's steps (NLL plus the L1 penalty, "
+                               + "and the NLL alone when a penalty makes them differ); validation loss: the mean NLL on the "
+                               + "validation set after the epoch (not recorded by runs made before it was).")
+            try doc.figure(RunPlots.error(metrics), fileName: "learning-curve.svg",
+                           caption: "Training error on the examples as they were trained on; validation error after each epoch.")
+            if let sparsity = RunPlots.sparsity(metrics) {
+                try doc.figure(sparsity, fileName: "sparsity.svg", caption: "Fraction of exact zeros among each hidden layer's "
+                               + "outputs on the validation set after each epoch (their mean, for runs made before it was "
+                               + "recorded per layer).")
+            }
         }
         if let r = result {
             doc.heading("Sparsity per layer")
@@ -85,5 +94,15 @@ public enum DirectoryReport {
         doc.keyValues(ExperimentReport.provenanceEntries(provenance, runs: [run]))
         doc.code(String(decoding: try FileIO.jsonEncoder(pretty: true).encode(spec), as: UTF8.self), language: "json")
         return doc
+    }
+
+    /// Every epoch of a `metrics.jsonl` that decodes (none when the file is missing); keys
+    /// added since a run was made are optional, so older runs read too.
+    static func epochMetrics(_ file: String) -> [EpochMetrics] {
+        guard let bytes = try? FileIO.read(file, limit: 64 << 20) else { return [] }
+        let decoder = FileIO.jsonDecoder()
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").compactMap {
+            try? decoder.decode(EpochMetrics.self, from: Data($0.utf8))
+        }
     }
 }

@@ -39,15 +39,16 @@ public enum ExperimentReport {
         guard !finished.isEmpty else { return }
         doc.heading("Learning curves")
         let shown = Array(finished.prefix(maxCurves))
+        let colouring = CurveColouring(shown)
         let series = shown.enumerated().map { i, run in
             Series.line(label(run), run.validationCurve.enumerated().map { DataPoint(x: Double($0.offset + 1), y: $0.element) },
-                        markers: run.validationCurve.count < 30, colour: i)
+                        markers: run.validationCurve.count < RunPlots.maxMarkers, colour: colouring.colours[i])
         }
-        let plot = Plot(title: "Validation error per epoch", x: Axis("epoch"), y: Axis("validation error", format: .percent),
-                        series: series)
+        let plot = Plot(title: "Validation error per epoch", x: RunPlots.epochAxis,
+                        y: Axis("validation error", scale: .automatic, format: .percent), series: series, colourScale: colouring.scale)
         try doc.figure(plot, fileName: prefix + "learning-curves.svg",
                        caption: "Validation error after each epoch" + (finished.count > shown.count
-                           ? " (the first \(shown.count) of \(finished.count) finished runs)." : ", every finished run."))
+                           ? " (the first \(shown.count) of \(finished.count) finished runs)" : ", every finished run") + colouring.caption)
         doc.heading("Sparsity per layer")
         let layers = finished.map { $0.result!.sparsityPerLayer.count }.max() ?? 0
         let rows = finished.map { run -> [String] in
@@ -63,6 +64,35 @@ public enum ExperimentReport {
 
     /// At most this many learning curves in one plot (more cannot be told apart).
     static let maxCurves = 12
+
+    /// How the learning curves of several runs are told apart: by a swept numeric option's
+    /// value on a colour scale when the runs differ in one (a sweep over l1 reads as a
+    /// gradient), else by palette colours while they last, else by position on a colour scale.
+    struct CurveColouring {
+        /// One per run.
+        let colours: [SeriesColour]
+        /// Names what the colour scale shows, if used.
+        let scale: ColourScale
+        /// The end of the plot's caption: what the colours mean.
+        let caption: String
+
+        init(_ runs: [ExperimentRun]) {
+            let varying = Set(runs.flatMap(\.axes.keys)).sorted().filter { key in Set(runs.map { $0.axes[key] }).count > 1 }
+            let numeric = varying.filter { key in runs.allSatisfy { $0.axes[key]?.number != nil } }
+            // Seeds replicate a setting rather than set one: colour by them only when nothing else is numeric.
+            if let axis = numeric.first(where: { $0 != "seed" }) ?? numeric.first {
+                colours = runs.map { .value($0.axes[axis]?.number ?? .nan) }
+                scale = ColourScale(axis)
+                let others = varying.filter { $0 != axis }
+                caption = "; colour: \(axis)" + (others.isEmpty ? "."
+                    : " (the first numeric swept option; \(others.joined(separator: ", ")) also \(others.count == 1 ? "varies" : "vary")).")
+            } else {
+                colours = SeriesColour.distinct(runs.indices.map { Double($0 + 1) })
+                scale = ColourScale("curve", format: .integer)
+                caption = runs.count > Plot.palette.count ? "; colour: position in the table below." : "."
+            }
+        }
+    }
 
     /// `activation=tanh pretrain=true` for a run's swept options (or "base" when none).
     static func label(_ run: ExperimentRun) -> String {

@@ -39,11 +39,11 @@ public struct Figure3: Experiment {
         let points = finished.map { DataPoint(x: $0.result!.meanSparsity, y: $0.result!.testError) }
         var values: [String: Double] = [:]
         var findings: [String] = []
-        var series: [Series] = [.scatter("networks", points, colour: 0)]
+        var series: [Series] = [.scatter("networks", points, colour: .palette(0))]
         var lines: [ReferenceLine] = []
         if points.count >= 3 {
             let fit = try PolynomialFit(x: points.map(\.x), y: points.map(\.y), degree: 2)
-            series.append(.function("degree-2 fit", colour: 1) { fit.value(at: $0) })
+            series.append(.function("degree-2 fit", colour: .palette(1)) { fit.value(at: $0) })
             let lowest = points.min { $0.y < $1.y }!
             // The fit's minimum: its vertex when it is a minimum inside the data, else the data's end it is lowest at.
             let minimum: DataPoint

@@ -62,7 +62,7 @@ public struct Figure4: Experiment {
                 values["\(curve.replacingOccurrences(of: "+pre", with: "_pretrained"))_\(Int((f * 100).rounded()))"] = bar.y
                 return bar
             }
-            series.append(.errorBars(curve.replacingOccurrences(of: "+pre", with: " pre-trained"), bars, connected: true, colour: i))
+            series.append(.errorBars(curve.replacingOccurrences(of: "+pre", with: " pre-trained"), bars, connected: true, colour: .palette(i)))
         }
         let rows = fractions.map { f -> [String] in
             [ExperimentFormat.percent(f, digits: 0)] + Self.curves.map { curve in

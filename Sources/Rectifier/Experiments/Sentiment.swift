@@ -85,7 +85,7 @@ public struct Sentiment: Experiment {
                     .map { 1 - $0.result!.testError }
                 return ExperimentFormat.errorBar(x: Double(j) + Double(i - 1) * 0.2, a)
             }
-            return points.isEmpty ? nil : .errorBars(m.0, points, colour: i)
+            return points.isEmpty ? nil : .errorBars(m.0, points, colour: .palette(i))
         }
         let plot = Plot(title: "Accuracy per domain", x: Axis("domain: " + domains.enumerated().map { "\($0.offset) \($0.element)" }.joined(separator: ", "),
                                                               range: -0.5...(Double(max(domains.count, 1)) - 0.5)),

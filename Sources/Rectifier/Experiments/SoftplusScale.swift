@@ -60,9 +60,9 @@ public struct SoftplusScale: Experiment {
             findings.append("The error falls in \(falling) of \(finite.count - 1) steps of a (paper, NORB: in every step, "
                             + "from 17.68% at a = 1 to 16.54% at a = 6, and 16.40% for the rectifier).")
         }
-        let plot = Plot(title: "Rescaled softplus (\(settings.dataset))", x: Axis("a", logarithmic: true),
+        let plot = Plot(title: "Rescaled softplus (\(settings.dataset))", x: Axis("a", scale: .logarithmic),
                         y: Axis("test error", format: .percent),
-                        series: [.errorBars("rescaled softplus", bars, connected: true, colour: 0)], referenceLines: lines)
+                        series: [.errorBars("rescaled softplus", bars, connected: true, colour: .palette(0))], referenceLines: lines)
         return ExperimentAnalysis(
             summary: ExperimentSummary(
                 experiment: Self.name, title: title, settings: settings, runs: runs,

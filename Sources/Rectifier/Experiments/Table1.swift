@@ -132,7 +132,7 @@ public struct Table1: Experiment {
                                   test.map { String(format: "%.3f", $0.pValue) } ?? "–"])
                 if let bar = ExperimentFormat.errorBar(x: Double(i) + (pretrain ? 0.15 : -0.15), errors) {
                     values[key.replacingOccurrences(of: "+pre", with: "_pretrained") + "_test_error"] = bar.y
-                    plotBars.append(.errorBars(activation + (pretrain ? " pre-trained" : ""), [bar], colour: 2 * i + (pretrain ? 1 : 0)))
+                    plotBars.append(.errorBars(activation + (pretrain ? " pre-trained" : ""), [bar], colour: .palette(2 * i + (pretrain ? 1 : 0))))
                 }
                 if let p = paperColumn[key], let mean = try? Statistics.mean(errors) {
                     findings.append("\(activation), \(pretrain ? "pre-trained" : "no pre-training"): \(ExperimentFormat.percent(mean)) "

@@ -81,7 +81,7 @@ public struct Table2: Experiment {
                             + "\(ExperimentFormat.number(a)) without hidden layers (paper, OpenTable: 0.746 against 0.885).")
         }
         let plot = Plot(title: "Rating RMSE by model", x: Axis("model (rows of the table, from 0)", range: -0.5...4.5),
-                        y: Axis("test RMSE"), series: [.errorBars("RMSE", bars, colour: 0)])
+                        y: Axis("test RMSE"), series: [.errorBars("RMSE", bars, colour: .palette(0))])
         return ExperimentAnalysis(
             summary: ExperimentSummary(
                 experiment: Self.name, title: title, settings: settings, runs: runs,

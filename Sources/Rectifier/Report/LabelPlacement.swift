@@ -25,7 +25,7 @@ struct LabelPlacement {
     init(_ plot: Plot, layout: PlotLayout) {
         self.layout = layout
         func placeable(_ p: DataPoint) -> Bool {
-            p.x.isFinite && p.y.isFinite && (!layout.xLogarithmic || p.x > 0) && (!layout.yLogarithmic || p.y > 0)
+            p.x.isFinite && p.y.isFinite && (!layout.xLogarithmic || p.x > 0)
         }
         func pixels(_ points: [DataPoint], joined: Bool) {
             let drawn = points.filter(placeable).map { (x: layout.pixelX($0.x), y: layout.pixelY($0.y)) }

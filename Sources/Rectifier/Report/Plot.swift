@@ -72,54 +72,68 @@ public struct Series: Sendable {
     public var name: String
     /// What is drawn.
     public var kind: Kind
-    /// Index into `Plot.palette`; nil takes the next colour in order.
-    public var colour: Int?
+    /// Its colour; nil takes the palette colour of its position in `Plot.series`.
+    public var colour: SeriesColour?
 
     /// A series named `name` (empty: no legend entry).
-    public init(_ name: String, _ kind: Kind, colour: Int? = nil) {
+    public init(_ name: String, _ kind: Kind, colour: SeriesColour? = nil) {
         self.name = name
         self.kind = kind
         self.colour = colour
     }
 
     /// Markers at `points`.
-    public static func scatter(_ name: String, _ points: [DataPoint], colour: Int? = nil) -> Series {
+    public static func scatter(_ name: String, _ points: [DataPoint], colour: SeriesColour? = nil) -> Series {
         Series(name, .scatter(points), colour: colour)
     }
 
     /// A polyline through `points`.
-    public static func line(_ name: String, _ points: [DataPoint], markers: Bool = true, colour: Int? = nil) -> Series {
+    public static func line(_ name: String, _ points: [DataPoint], markers: Bool = true, colour: SeriesColour? = nil) -> Series {
         Series(name, .line(points, markers: markers), colour: colour)
     }
 
     /// The curve y = `f`(x), e.g. a fitted polynomial.
-    public static func function(_ name: String, samples: Int = 200, colour: Int? = nil,
+    public static func function(_ name: String, samples: Int = 200, colour: SeriesColour? = nil,
                                 _ f: @escaping @Sendable (Double) -> Double) -> Series {
         Series(name, .function(f, samples: samples), colour: colour)
     }
 
     /// Means with intervals.
-    public static func errorBars(_ name: String, _ bars: [ErrorBar], connected: Bool = false, colour: Int? = nil) -> Series {
+    public static func errorBars(_ name: String, _ bars: [ErrorBar], connected: Bool = false, colour: SeriesColour? = nil) -> Series {
         Series(name, .errorBars(bars, connected: connected), colour: colour)
     }
 }
 
 /// One axis: its label, its range (from the data when nil) and its scale.
 public struct Axis: Sendable, Equatable {
+    /// How data map to positions along the axis.
+    public enum Scale: Sendable, Equatable {
+        /// Equal differences, equal distances.
+        case linear
+        /// Equal ratios, equal distances. Values ≤ 0 cannot be placed: on the x axis they are
+        /// left out; on the y axis they are drawn on the bottom edge (as matplotlib's
+        /// nonpositive="clip"), so that a curve reaching an error of zero stays visible.
+        case logarithmic
+        /// Logarithmic when the positive values span more than a decade (the smallest is below a
+        /// tenth of the largest), linear otherwise: error rates and losses fall by orders of
+        /// magnitude, and on a linear axis the first epochs' large values squash the late ones.
+        case automatic
+    }
+
     /// Text under the x axis or beside the y axis; empty for none.
     public var label: String
     /// The drawn range; nil for the data's extent widened by 5% on each side.
     public var range: ClosedRange<Double>?
-    /// Logarithmic scale (data ≤ 0 cannot be placed and are left out).
-    public var logarithmic: Bool
+    /// Linear, logarithmic, or chosen from the data.
+    public var scale: Scale
     /// How tick labels are written.
     public var format: NumberFormat
 
     /// An axis labelled `label`.
-    public init(_ label: String, range: ClosedRange<Double>? = nil, logarithmic: Bool = false, format: NumberFormat = .plain) {
+    public init(_ label: String, range: ClosedRange<Double>? = nil, scale: Scale = .linear, format: NumberFormat = .plain) {
         self.label = label
         self.range = range
-        self.logarithmic = logarithmic
+        self.scale = scale
         self.format = format
     }
 }
@@ -136,30 +150,41 @@ public struct Plot: Sendable {
     public var series: [Series]
     /// Dashed lines drawn under the data, labelled on top of it.
     public var referenceLines: [ReferenceLine]
+    /// Names the values of series coloured by `SeriesColour.value`, on their colour bar.
+    public var colourScale: ColourScale
     /// Width of the picture in CSS pixels.
     public var width: Double
     /// Height of the picture in CSS pixels.
     public var height: Double
 
-    /// The Okabe-Ito palette (Okabe & Ito 2008), distinguishable with every common colour-vision
-    /// deficiency; its yellow, hard to see on white, is left out.
-    public static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+    /// Matplotlib's default qualitative palette (Tableau 10): ten colours that are told apart
+    /// on white, so that up to ten series never share one.
+    public static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
     /// A plot of `series` against the axes `x` and `y`.
     public init(title: String, x: Axis, y: Axis, series: [Series] = [], referenceLines: [ReferenceLine] = [],
-                width: Double = 640, height: Double = 420) {
+                colourScale: ColourScale = ColourScale(""), width: Double = 640, height: Double = 420) {
         self.title = title
         xAxis = x
         yAxis = y
         self.series = series
         self.referenceLines = referenceLines
+        self.colourScale = colourScale
         self.width = width
         self.height = height
     }
 
-    /// The colour of series `index`: its own palette index, or the index-th colour.
+    /// The colour of series `index`: its palette colour, or its value's colour on the scale.
     func colour(of index: Int) -> String {
-        let i = series[index].colour ?? index
-        return Plot.palette[((i % Plot.palette.count) + Plot.palette.count) % Plot.palette.count]
+        switch series[index].colour ?? .palette(index) {
+        case .palette(let i): Plot.palette[((i % Plot.palette.count) + Plot.palette.count) % Plot.palette.count]
+        case .value(let v): colourBar().first { $0.value == v }?.colour ?? ColourScale.unplaceable
+        }
+    }
+
+    /// The distinct values of the series coloured by value, in increasing order, with their colours.
+    func colourBar() -> [(value: Double, colour: String)] {
+        ColourScale.colours(for: series.compactMap { if case .value(let v) = $0.colour { v } else { nil } })
     }
 }

@@ -22,6 +22,8 @@ public struct PlotLayout: Sendable {
     public let titleLines: [String]
     /// Legend entries (indices into `Plot.series`), row by row, below the x axis.
     let legendRows: [[Int]]
+    /// Whether a colour bar for the series coloured by value goes below the legend rows.
+    let hasColourBar: Bool
 
     /// Pixel column of data x.
     public func pixelX(_ x: Double) -> Double {
@@ -29,9 +31,10 @@ public struct PlotLayout: Sendable {
             / (Self.scaled(xRange.upperBound, xLogarithmic) - Self.scaled(xRange.lowerBound, xLogarithmic)) * (right - left)
     }
 
-    /// Pixel row of data y.
+    /// Pixel row of data y; on a log axis, y ≤ 0 is the bottom edge (see `Axis.Scale.logarithmic`).
     public func pixelY(_ y: Double) -> Double {
-        bottom - (Self.scaled(y, yLogarithmic) - Self.scaled(yRange.lowerBound, yLogarithmic))
+        let y = yLogarithmic && y <= 0 ? yRange.lowerBound : y
+        return bottom - (Self.scaled(y, yLogarithmic) - Self.scaled(yRange.lowerBound, yLogarithmic))
             / (Self.scaled(yRange.upperBound, yLogarithmic) - Self.scaled(yRange.lowerBound, yLogarithmic)) * (bottom - top)
     }
 
@@ -54,47 +57,63 @@ public struct PlotLayout: Sendable {
     /// (DejaVu Sans digits are 0.64 em, lower case about 0.56 em). Only used to leave room.
     static func textWidth(_ text: String, size: Double) -> Double { Double(text.count) * size * 0.6 }
 
-    static let titleSize = 16.0, labelSize = 13.0, tickSize = 12.0, legendRowHeight = 20.0
+    static let titleSize = 16.0, labelSize = 13.0, tickSize = 12.0, legendRowHeight = 20.0, colourBarHeight = 36.0
 
     init(_ plot: Plot) {
-        xLogarithmic = plot.xAxis.logarithmic
-        yLogarithmic = plot.yAxis.logarithmic
-        xRange = Self.resolve(plot.xAxis, values: Self.xValues(plot))
+        let xValues = Self.xValues(plot)
+        xLogarithmic = Self.isLogarithmic(plot.xAxis.scale, values: xValues)
+        xRange = Self.resolve(plot.xAxis, logarithmic: xLogarithmic, values: xValues)
         titleLines = Self.wrap(plot.title, width: plot.width - 32, size: Self.titleSize)
-        yRange = Self.resolve(plot.yAxis, values: Self.yValues(plot, xRange: xRange, logarithmic: xLogarithmic))
+        let yValues = Self.yValues(plot, xRange: xRange, logarithmic: xLogarithmic)
+        yLogarithmic = Self.isLogarithmic(plot.yAxis.scale, values: yValues)
+        yRange = Self.resolve(plot.yAxis, logarithmic: yLogarithmic, values: yValues)
         top = titleLines.isEmpty ? 16 : 16 + Self.titleSize * 1.3 * Double(titleLines.count) + 8
         // The y ticks depend on the area's height and the left margin on their labels; the
         // height is estimated before the legend is known, which only changes the tick count.
         let estimatedHeight = plot.height - top - 80
-        yTicks = Self.ticks(plot.yAxis, yRange, target: max(3, Int(estimatedHeight / 50)))
+        yTicks = Self.ticks(plot.yAxis, yLogarithmic, yRange, target: max(3, Int(estimatedHeight / 50)))
         let yLabelWidth = yTicks.map { Self.textWidth($0.label, size: Self.tickSize) }.max() ?? 0
         left = 12 + (plot.yAxis.label.isEmpty ? 0 : Self.labelSize + 10) + yLabelWidth + 10
-        let provisionalTicks = Self.ticks(plot.xAxis, xRange, target: max(3, Int((plot.width - left - 40) / 90)))
+        let provisionalTicks = Self.ticks(plot.xAxis, xLogarithmic, xRange, target: max(3, Int((plot.width - left - 40) / 90)))
         let lastLabel = provisionalTicks.last.map { Self.textWidth($0.label, size: Self.tickSize) } ?? 0
         right = plot.width - max(20, lastLabel / 2 + 8)
         xTicks = provisionalTicks
         legendRows = Self.legend(plot, width: right - left)
-        let legendHeight = legendRows.isEmpty ? 0 : Double(legendRows.count) * Self.legendRowHeight + 10
+        hasColourBar = !plot.colourBar().isEmpty
+        let legendHeight = (legendRows.isEmpty && !hasColourBar ? 0 : 10) + Double(legendRows.count) * Self.legendRowHeight
+            + (hasColourBar ? Self.colourBarHeight : 0)
         bottom = plot.height - 10 - legendHeight - (plot.xAxis.label.isEmpty ? 0 : Self.labelSize + 12) - Self.tickSize - 12
     }
 
-    private static func ticks(_ axis: Axis, _ range: ClosedRange<Double>, target: Int) -> [Tick] {
-        axis.logarithmic ? Ticks.logarithmic(range, format: axis.format) : Ticks.linear(range, target: target, format: axis.format)
+    private static func ticks(_ axis: Axis, _ logarithmic: Bool, _ range: ClosedRange<Double>, target: Int) -> [Tick] {
+        logarithmic ? Ticks.logarithmic(range, format: axis.format) : Ticks.linear(range, target: target, format: axis.format)
+    }
+
+    /// Whether an axis of `scale` showing `values` is logarithmic (see `Axis.Scale.automatic`).
+    private static func isLogarithmic(_ scale: Axis.Scale, values: [Double]) -> Bool {
+        switch scale {
+        case .linear: return false
+        case .logarithmic: return true
+        case .automatic:
+            let positive = values.filter { $0 > 0 && $0.isFinite }
+            guard let smallest = positive.min(), let largest = positive.max() else { return false }
+            return smallest < largest / 10
+        }
     }
 
     /// The axis's own range if usable, else the finite (and, on a log axis, positive) values'
     /// extent widened by 5% of its span on each side (in log space on a log axis).
-    private static func resolve(_ axis: Axis, values: [Double]) -> ClosedRange<Double> {
+    private static func resolve(_ axis: Axis, logarithmic: Bool, values: [Double]) -> ClosedRange<Double> {
         if let r = axis.range, r.lowerBound < r.upperBound, r.lowerBound.isFinite, r.upperBound.isFinite,
-           !axis.logarithmic || r.lowerBound > 0 {
+           !logarithmic || r.lowerBound > 0 {
             return r
         }
-        let usable = values.filter { $0.isFinite && (!axis.logarithmic || $0 > 0) }.map { scaled($0, axis.logarithmic) }
+        let usable = values.filter { $0.isFinite && (!logarithmic || $0 > 0) }.map { scaled($0, logarithmic) }
         guard var low = usable.min(), var high = usable.max() else {
-            return axis.logarithmic ? 0.1...1 : 0...1
+            return logarithmic ? 0.1...1 : 0...1
         }
         if low == high {
-            let pad = axis.logarithmic ? 0.5 : max(abs(low) * 0.1, 1e-9)
+            let pad = logarithmic ? 0.5 : max(abs(low) * 0.1, 1e-9)
             low -= pad
             high += pad
         } else {
@@ -102,7 +121,7 @@ public struct PlotLayout: Sendable {
             low -= pad
             high += pad
         }
-        return unscaled(low, axis.logarithmic)...unscaled(high, axis.logarithmic)
+        return unscaled(low, logarithmic)...unscaled(high, logarithmic)
     }
 
     private static func xValues(_ plot: Plot) -> [Double] {
@@ -136,10 +155,12 @@ public struct PlotLayout: Sendable {
         return (0..<n).map { unscaled(lo + (hi - lo) * Double($0) / Double(n - 1), logarithmic) }
     }
 
-    /// Legend entries flowed into rows of at most `width` pixels: swatch, name, gap.
+    /// Legend entries flowed into rows of at most `width` pixels: swatch, name, gap. Series
+    /// coloured by value are left out: the colour bar stands for them.
     private static func legend(_ plot: Plot, width: Double) -> [[Int]] {
         var rows: [[Int]] = [], row: [Int] = [], used = 0.0
         for (i, s) in plot.series.enumerated() where !s.name.isEmpty {
+            if case .value = s.colour { continue }
             let w = legendEntryWidth(s.name)
             if !row.isEmpty && used + w > width {
                 rows.append(row)

@@ -8,8 +8,10 @@ extension Plot {
     ///
     /// Every marker is a `<circle>` carrying its data values in `data-x` and `data-y` (and
     /// `data-lower`, `data-upper` for error bars), written in Swift's shortest round-trip form,
-    /// so the drawn points can be checked against the data. Points that cannot be placed (not
-    /// finite, or ≤ 0 on a log axis) are left out; points outside a given range are clipped.
+    /// so the drawn points can be checked against the data; a series coloured by value carries
+    /// it in `data-value`, and each tick group its axis's scale in `data-scale`. Points that
+    /// cannot be placed (not finite, or x ≤ 0 on a log x axis) are left out; y ≤ 0 on a log y
+    /// axis is drawn on the bottom edge; points outside a given range are clipped.
     /// `identifier` prefixes the SVG's element ids; give each plot of one HTML page its own.
     /// The same plot always gives the same bytes.
     public func svg(identifier: String = "plot") -> String {
@@ -35,7 +37,7 @@ extension Plot {
 }
 
 /// Accumulates the SVG text of one plot.
-private struct SVGWriter {
+struct SVGWriter {
     let layout: PlotLayout
     let id: String
     var lines: [String] = []
@@ -93,14 +95,14 @@ private struct SVGWriter {
         line("</g>")
         line("<rect class=\"frame\" x=\"\(Self.px(l.left))\" y=\"\(Self.px(l.top))\" width=\"\(Self.px(l.right - l.left))\" "
              + "height=\"\(Self.px(l.bottom - l.top))\" fill=\"none\" stroke=\"#666666\"/>")
-        line("<g class=\"x-ticks\" fill=\"#222222\" stroke=\"#666666\">")
+        line("<g class=\"x-ticks\" data-scale=\"\(l.xLogarithmic ? "logarithmic" : "linear")\" fill=\"#222222\" stroke=\"#666666\">")
         for t in l.xTicks {
             let x = l.pixelX(t.value)
             line(Self.segment(x, l.bottom, x, l.bottom + 5))
             text(t.label, x: x, y: l.bottom + 8 + PlotLayout.tickSize, anchor: "middle", extra: " stroke=\"none\"")
         }
         line("</g>")
-        line("<g class=\"y-ticks\" fill=\"#222222\" stroke=\"#666666\">")
+        line("<g class=\"y-ticks\" data-scale=\"\(l.yLogarithmic ? "logarithmic" : "linear")\" fill=\"#222222\" stroke=\"#666666\">")
         for t in l.yTicks {
             let y = l.pixelY(t.value)
             line(Self.segment(l.left - 5, y, l.left, y))
@@ -155,7 +157,7 @@ private struct SVGWriter {
     }
 
     private func placeable(_ x: Double, _ y: Double) -> Bool {
-        x.isFinite && y.isFinite && (!layout.xLogarithmic || x > 0) && (!layout.yLogarithmic || y > 0)
+        x.isFinite && y.isFinite && (!layout.xLogarithmic || x > 0)
     }
 
     private func marker(_ x: Double, _ y: Double, dodge: Double = 0, extra: String = "") -> String {
@@ -176,21 +178,22 @@ private struct SVGWriter {
     }
 
     mutating func series(_ s: Series, colour: String, dodge: Double) {
-        let name = Markup.escapeXML(s.name)
+        var identity = "data-series=\"\(Markup.escapeXML(s.name))\""
+        if case .value(let v) = s.colour { identity += " data-value=\"\(v)\"" }
         switch s.kind {
         case .scatter(let points):
-            line("<g class=\"scatter\" data-series=\"\(name)\" fill=\"\(colour)\" fill-opacity=\"0.8\" stroke=\"#ffffff\" stroke-width=\"0.6\">")
+            line("<g class=\"scatter\" \(identity) fill=\"\(colour)\" fill-opacity=\"0.8\" stroke=\"#ffffff\" stroke-width=\"0.6\">")
             for p in points where placeable(p.x, p.y) { line(marker(p.x, p.y)) }
         case .line(let points, let markers):
-            line("<g class=\"line\" data-series=\"\(name)\" fill=\"\(colour)\" stroke=\"\(colour)\">")
+            line("<g class=\"line\" \(identity) fill=\"\(colour)\" stroke=\"\(colour)\">")
             lines += polylines(points, attributes: " fill=\"none\" stroke-width=\"2\"")
             if markers { for p in points where placeable(p.x, p.y) { line(marker(p.x, p.y)) } }
         case .function(let f, let samples):
-            line("<g class=\"function\" data-series=\"\(name)\" stroke=\"\(colour)\">")
+            line("<g class=\"function\" \(identity) stroke=\"\(colour)\">")
             let points = PlotLayout.sampleXs(layout.xRange, layout.xLogarithmic, samples).map { DataPoint(x: $0, y: f($0)) }
             lines += polylines(points, attributes: " fill=\"none\" stroke-width=\"2.2\"")
         case .errorBars(let bars, let connected):
-            line("<g class=\"error-bars\" data-series=\"\(name)\" fill=\"\(colour)\" stroke=\"\(colour)\" stroke-width=\"1.5\">")
+            line("<g class=\"error-bars\" \(identity) fill=\"\(colour)\" stroke=\"\(colour)\" stroke-width=\"1.5\">")
             if connected {
                 lines += polylines(bars.map { DataPoint(x: $0.x, y: $0.y) }, dodge: dodge, attributes: " fill=\"none\" stroke-width=\"2\"")
             }
@@ -201,33 +204,6 @@ private struct SVGWriter {
                 line(Self.segment(x - 4, hi, x + 4, hi))
                 let bounds = " data-lower=\"\(b.lower)\" data-upper=\"\(b.upper)\" stroke=\"#ffffff\" stroke-width=\"0.6\""
                 line(marker(b.x, b.y, dodge: dodge, extra: bounds))
-            }
-        }
-        line("</g>")
-    }
-
-    mutating func legend(_ plot: Plot) {
-        guard !layout.legendRows.isEmpty else { return }
-        let firstRow = plot.height - 10 - Double(layout.legendRows.count) * PlotLayout.legendRowHeight + PlotLayout.legendRowHeight / 2
-        line("<g class=\"legend\" fill=\"#222222\">")
-        for (r, row) in layout.legendRows.enumerated() {
-            let y = firstRow + Double(r) * PlotLayout.legendRowHeight
-            var x = layout.left
-            for index in row {
-                let s = plot.series[index], colour = plot.colour(of: index)
-                let swatchLine = Self.segment(x, y, x + 24, y, " stroke=\"\(colour)\" stroke-width=\"2\"")
-                let swatchDot = "<circle cx=\"\(Self.px(x + 12))\" cy=\"\(Self.px(y))\" r=\"3.5\" fill=\"\(colour)\"/>"
-                switch s.kind {
-                case .scatter: line(swatchDot)
-                case .line(_, let markers): line(swatchLine); if markers { line(swatchDot) }
-                case .function: line(swatchLine)
-                case .errorBars(_, let connected):
-                    if connected { line(swatchLine) }
-                    line(Self.segment(x + 12, y - 7, x + 12, y + 7, " stroke=\"\(colour)\" stroke-width=\"1.5\""))
-                    line(swatchDot)
-                }
-                text(s.name, x: x + 30, y: y + PlotLayout.tickSize * 0.35)
-                x += PlotLayout.legendEntryWidth(s.name)
             }
         }
         line("</g>")

@@ -6,6 +6,9 @@ public enum NumberFormat: Sendable, Equatable {
     case plain
     /// Fractions shown as percentages: 0.0143 is written "1.43%".
     case percent
+    /// Whole numbers such as epochs: ticks only at whole numbers (steps of 1, 2, 5, 10, ...),
+    /// so that an axis of two epochs is not labelled 1.2, 1.4, 1.6.
+    case integer
 }
 
 /// One labelled position on an axis.
@@ -41,9 +44,11 @@ public enum Ticks {
         e >= 0 ? m * pow(10, Double(e)) : m / pow(10, Double(-e))
     }
 
-    /// Every multiple k · step inside `range` (ends included, up to rounding), for a linear axis.
+    /// Every multiple k · step inside `range` (ends included, up to rounding), for a linear axis;
+    /// the step is at least 1 for `.integer`, which may give fewer ticks than `target`.
     public static func linear(_ range: ClosedRange<Double>, target: Int = 5, format: NumberFormat = .plain) -> [Tick] {
-        let (factor, exponent) = niceStepParts(span: range.upperBound - range.lowerBound, target: target)
+        var (factor, exponent) = niceStepParts(span: range.upperBound - range.lowerBound, target: target)
+        if format == .integer && exponent < 0 { (factor, exponent) = (1, 0) }
         let step = scaled(factor, exponent)
         let first = (range.lowerBound / step - 1e-9).rounded(.up)
         let last = (range.upperBound / step + 1e-9).rounded(.down)
@@ -54,20 +59,20 @@ public enum Ticks {
         }
     }
 
-    /// Ticks for a logarithmic axis over a positive `range`: 1, 2, 5 × 10^k when that gives at
-    /// least three ticks within two decades or fewer, powers of ten alone over wider ranges
-    /// (every second or third one beyond eight decades), and linear nice ticks when the range
-    /// is too narrow for either.
+    /// Ticks for a logarithmic axis over a positive `range`: every power of ten inside it, and
+    /// also 2 and 5 × 10^k when fewer than three powers of ten are inside (a range of one or two
+    /// decades needs them to be read); every second or third power of ten beyond eight or sixteen
+    /// decades. Linear nice ticks when the range is too narrow for three ticks of either kind.
     public static func logarithmic(_ range: ClosedRange<Double>, format: NumberFormat = .plain) -> [Tick] {
         guard range.lowerBound > 0 else { return linear(range, format: format) }
         let low = log10(range.lowerBound), high = log10(range.upperBound)
-        let decades = high - low
-        let multipliers: [Double] = decades <= 2 ? [1, 2, 5] : [1]
-        let every = decades > 16 ? 3 : decades > 8 ? 2 : 1
+        let powersInside = Int(floor(high + 1e-9)) - Int(ceil(low - 1e-9)) + 1
+        let multipliers: [Double] = powersInside < 3 ? [1, 2, 5] : [1]
+        let every = high - low > 16 ? 3 : high - low > 8 ? 2 : 1
         var ticks: [Tick] = []
         for exponent in Int(floor(low))...Int(ceil(high)) where exponent % every == 0 {
             for m in multipliers {
-                let value = m * pow(10, Double(exponent))
+                let value = scaled(m, exponent)
                 if value >= range.lowerBound * (1 - 1e-9) && value <= range.upperBound * (1 + 1e-9) {
                     ticks.append(Tick(value: value, label: label(value, step: value, format: format)))
                 }
@@ -89,6 +94,18 @@ public enum Ticks {
             return decimal(mantissa, digits: decimals(for: s / pow(10, Double(exponent)))) + "e\(exponent)" + suffix
         }
         return decimal(v, digits: decimals(for: s)) + suffix
+    }
+
+    /// A value on its own rather than one of evenly spaced ticks (a swept learning rate, say):
+    /// three significant digits, so 0.00015 stays 0.00015 and 1e-5 is "1e-5".
+    public static func label(_ value: Double, format: NumberFormat) -> String {
+        switch format {
+        case .integer: return String(format: "%.0f", value)
+        case .plain, .percent:
+            let text = String(format: "%.3g", format == .percent ? value * 100 : value)
+                .replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+0", with: "e").replacingOccurrences(of: "e+", with: "e")
+            return text + (format == .percent ? "%" : "")
+        }
     }
 
     /// Decimals needed to write multiples of `step` exactly: 0 for 1, 2, 5, 10, ...; 1 for 0.5.
