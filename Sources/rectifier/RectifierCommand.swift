@@ -41,6 +41,10 @@ struct RectifierCommand: ParsableCommand {
             exit(withError: error)
         } catch let error as ValidationError {
             exit(withError: error)
+        } catch where exitCode(for: error) == .success {
+            // `--help` and `help SUBCOMMAND` parse into ArgumentParser's help command, whose
+            // `run` throws the request: ArgumentParser prints the help text.
+            exit(withError: error)
         } catch {
             exit(withError: PrintableError(error))
         }
