@@ -9,7 +9,7 @@ struct Demo: ParsableCommand {
             Uses the 5,000-image training / 1,000 validation / 2,000 test subset of MNIST inside \
             the package: no download, no data directory. Takes under a minute. As in the paper, the \
             L1 activation penalty (0.001) makes the rectifier layers sparse; softplus and tanh \
-            networks train without it, which suits them better (see README, Results).
+            networks train without it, which suits them better (see docs/reproducing.md).
             """)
 
     @Option(help: "Epochs per network.")
@@ -60,7 +60,7 @@ struct Demo: ParsableCommand {
 
             Sparsity is the fraction of exact zeros among hidden outputs on the test set. The paper's
             full-MNIST figures: rectifier 1.43%, softplus 1.77%, tanh 1.57% test error; 83.4% sparsity.
-            Reproduce them with `rectifier train --data-dir <mnist>` (see README).
+            Reproduce them with `rectifier train --data-dir <mnist>` (see docs/training.md).
             """)
     }
 }

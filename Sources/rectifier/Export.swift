@@ -10,7 +10,7 @@ struct Export: ParsableCommand {
             Linear) (the modules are in its metadata, torch_modules); the sign trick is folded \
             into the next layer's weights (exactly). A table model's standardisation is in the \
             metadata (input_mean, input_scale: x = (x - mean) * scale before the model), with the \
-            class names. See README, Models from and to PyTorch.
+            class names. See docs/own-data.md, PyTorch models in and out.
             """)
 
     @Argument(help: ArgumentHelp("A model.safetensors written by `rectifier train`.", valueName: "model"))

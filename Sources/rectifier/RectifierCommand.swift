@@ -13,7 +13,7 @@ struct RectifierCommand: ParsableCommand {
             the thread count, RECTIFIER_THREAD_CHOICE=off keeps small-minibatch steps on all \
             threads, RECTIFIER_SPARSE=off disables the sparse kernels for dense inputs, \
             RECTIFIER_SPARSE_MAX_BATCH=n and RECTIFIER_SPARSE_DENSITY=f[,b] move their crossover \
-            (see README, Performance), RECTIFIER_MAX_FILE_BYTES=n bounds the size of any file read. \
+            (see docs/performance.md), RECTIFIER_MAX_FILE_BYTES=n bounds the size of any file read. \
             A variable set to a value it cannot take is refused before anything runs.
             """,
         version: "0.1.0",
@@ -41,9 +41,9 @@ struct RectifierCommand: ParsableCommand {
             exit(withError: error)
         } catch let error as ValidationError {
             exit(withError: error)
-        } catch where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
-            // `--help` and `help SUB` parse into ArgumentParser's help command, whose `run`
-            // throws the request for the help text: ArgumentParser prints it.
+        } catch where exitCode(for: error) == .success {
+            // `--help` and `help SUBCOMMAND` parse into ArgumentParser's help command, whose
+            // `run` throws the request: ArgumentParser prints the help text.
             exit(withError: error)
         } catch {
             exit(withError: PrintableError(error))

@@ -14,7 +14,7 @@ struct Reproduce: ParsableCommand {
             rerunning the same command continues where it stopped (finished runs are reused, interrupted ones resume). \
             Writes OUT/results.jsonl, OUT/summary.json, OUT/report.md (with SVG plots) and OUT/report.html. Budgets: smoke \
             (the shipped MNIST subset or a slice of the text data, tiny networks, about a minute), quick (the full dataset, \
-            one seed, fewer epochs, about an hour or more on 2 cores), paper (the full protocol). See README, Reproducing the paper.
+            one seed, fewer epochs, about an hour or more on 2 cores), paper (the full protocol). See docs/reproducing.md.
             """)
 
     @Argument(help: ArgumentHelp("The experiment: \(Experiments.names.joined(separator: ", ")).", valueName: "experiment"))

@@ -33,7 +33,7 @@ public struct Figure4: Experiment {
             fractions = [0.21, 1.0]
         case .quick:
             // Choosing a pre-training rate after one epoch picks 0.1 for the first layer and kills
-            // most of its units (README, Results); three epochs, the default, avoid it.
+            // most of its units; three epochs, the default, avoid it.
             base.merge(["epochs": .int(10), "patience": .int(4), "pretrain-epochs": .int(3)]) { $1 }
         case .paper:
             base["pretrain-epochs"] = .int(10)

@@ -102,7 +102,7 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
     /// the skinny products of small-minibatch SGD (10 x 1000 x 1000 and its transposes) are
     /// 1.4 to 3 times faster there than in OpenBLAS, and minibatch-100 training was 4-13% faster
     /// with its products there too (three interleaved pairs on a 2-core Zen 3, OpenBLAS 0.3.21;
-    /// OpenBLAS stays faster at 1000 x 1000 x 1000; README "Performance").
+    /// OpenBLAS stays faster at 1000 x 1000 x 1000; docs/performance.md).
     public static let defaultBLASMinimumDimension = 128
 
     /// Products of fewer multiply-adds than this run on one thread, unless they read at least
@@ -138,7 +138,7 @@ public struct LinearAlgebra: Sendable, CustomStringConvertible {
 
     /// The built-in kernel when the CPU runs its AVX-512 micro-kernel (1.7-2 times the GFLOP/s of
     /// OpenBLAS's AVX2 kernels, and on par with an AVX-512 OpenBLAS, on the Zen 5 machine of
-    /// README "Performance"), else the system BLAS when installed, else the built-in kernel.
+    /// docs/performance.md), else the system BLAS when installed, else the built-in kernel.
     /// The choice is fixed by the machine, never by a timing, so a seed gives the same result on
     /// every run.
     public static var automatic: LinearAlgebra { automatic(threads: defaultThreads) }

@@ -13,7 +13,7 @@ import CKernels
 /// Two regimes: small batches (up to `maxBatch`), where a dense product reads W once per few
 /// examples and the sparse kernels take one example (forward) or one row of W (backward) at a
 /// time; and larger batches, where both work in cache blocks and the sparse path pays below a
-/// density measured against the dense products (README, Performance).
+/// density measured against the dense products (docs/performance.md).
 public struct SparsityPolicy: Sendable, Equatable, Codable {
     /// Whether the sparse path may be used at all.
     public var enabled: Bool
@@ -32,7 +32,7 @@ public struct SparsityPolicy: Sendable, Equatable, Codable {
     /// the fraction of non-zero inputs is at most this (0: never).
     public var largeBatchBackwardDensity: Double
 
-    /// Measured with `rectifier bench` and `scripts/compare-with-torch.sh` (README, Performance):
+    /// Measured with `rectifier bench` and `scripts/compare-with-torch.sh` (docs/performance.md):
     /// the small-batch rules on a 2-core AVX2 machine, the large-batch densities on a 2-core
     /// Zen 3 at minibatch 100 and inference batch 1000.
     public static let automatic = SparsityPolicy(enabled: true, maxBatch: 32, forwardBreakEven: 1.0, backwardDensity: 1.0,

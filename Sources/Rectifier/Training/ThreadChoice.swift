@@ -4,7 +4,7 @@
 /// machine two threads beat one by 1.3-1.6×. On a shared VM whose two vCPUs are slowed together
 /// (a busy neighbour, or no cache shared between them) the synchronisation costs more than the
 /// split saves, and one thread is then up to twice as fast as two, for minutes at a time
-/// (README, Performance). So in each round both are timed for `probe` (after a few untimed
+/// (docs/performance.md). So in each round both are timed for `probe` (after a few untimed
 /// warm-up steps each), and the steps of the next `exploit` run on the faster.
 ///
 /// This changes only the speed: for the batches it applies to, every product runs on the

@@ -12,7 +12,7 @@ struct SweepCommand: ParsableCommand {
             [random] (`count` draws from the sweep's seed). `plan` writes one run directory per \
             run (runs/0000, ...); `run` and `submit --slurm` execute the unfinished ones, each \
             through `sweep task`, which resumes a checkpoint and does nothing for a finished run; \
-            `collect` writes results.csv and results.jsonl. See README, Sweeps.
+            `collect` writes results.csv and results.jsonl. See docs/sweeps.md.
             """,
         subcommands: [Plan.self, Task.self, RunLocal.self, Submit.self, Status.self, Collect.self])
 
