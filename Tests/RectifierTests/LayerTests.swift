@@ -13,10 +13,11 @@ import Testing
         #expect(abs(Activation.sigmoid(0) - 0.5) < 1e-7)
         #expect(abs(Activation.rescaledSoftplus(2)(1) - Float(log(1 + exp(2.0)) / 2)) < 1e-6)
         #expect(Activation.linear(-4) == -4)
+        #expect(Activation.softsign(1) == 0.5 && Activation.softsign(-3) == -0.75 && Activation.softsign(.infinity) == 1)
     }
 
     @Test func activationsStayFiniteOnExtremeInputs() {
-        for a in [Activation.softplus, .rescaledSoftplus(6), .sigmoid, .tanh, .rectifier] {
+        for a in [Activation.softplus, .rescaledSoftplus(6), .sigmoid, .tanh, .softsign, .rectifier] {
             for x: Float in [-1e4, 1e4, -.infinity, .infinity, -88.8, 88.8] {
                 let y = a(x)
                 #expect(!y.isNaN, "\(a.name)(\(x)) is NaN")
@@ -33,6 +34,7 @@ import Testing
         for x: Float in [-3, -0.7, 0.2, 1.5, 4] {
             #expect(abs(Activation.softplus.derivative(output: Activation.softplus(x)) - 1 / (1 + exp(-x))) < 1e-5)
             #expect(abs(Activation.tanh.derivative(output: Activation.tanh(x)) - (1 - tanh(x) * tanh(x))) < 1e-5)
+            #expect(abs(Activation.softsign.derivative(output: Activation.softsign(x)) - 1 / ((1 + abs(x)) * (1 + abs(x)))) < 1e-5)
             let s = 1 / (1 + exp(-x))
             #expect(abs(Activation.sigmoid.derivative(output: Activation.sigmoid(x)) - s * (1 - s)) < 1e-5)
             #expect(abs(Activation.rescaledSoftplus(3).derivative(output: Activation.rescaledSoftplus(3)(x)) - 1 / (1 + exp(-3 * x))) < 1e-5)

@@ -8,7 +8,7 @@ import Darwin
 ///
 /// Every derivative is computed from the unit's *output*, so the backward pass needs no copy of
 /// the pre-activations: rectifier 1[a > 0]; softplus 1 - e^(-a) (because sigmoid(z) =
-/// 1 - e^(-softplus(z))); tanh 1 - a^2; sigmoid a(1 - a).
+/// 1 - e^(-softplus(z))); tanh 1 - a^2; softsign (1 - |a|)^2; sigmoid a(1 - a).
 public enum Activation: Equatable, Hashable, Sendable {
     /// max(0, x): exactly sparse, linear where active.
     case rectifier
@@ -18,6 +18,8 @@ public enum Activation: Equatable, Hashable, Sendable {
     case rescaledSoftplus(Float)
     /// Hyperbolic tangent.
     case tanh
+    /// x / (1 + |x|): tanh's shape with polynomial tails (Glorot & Bengio, 2010).
+    case softsign
     /// Logistic sigmoid 1 / (1 + e^-x).
     case sigmoid
     /// Identity (output layers, linear reconstructions).
@@ -31,6 +33,7 @@ public enum Activation: Equatable, Hashable, Sendable {
         case .softplus: "softplus"
         case .rescaledSoftplus(let a): "rescaled-softplus:\(a)"
         case .tanh: "tanh"
+        case .softsign: "softsign"
         case .sigmoid: "sigmoid"
         case .linear: "linear"
         }
@@ -42,6 +45,7 @@ public enum Activation: Equatable, Hashable, Sendable {
         case "rectifier", "relu": self = .rectifier
         case "softplus": self = .softplus
         case "tanh": self = .tanh
+        case "softsign": self = .softsign
         case "sigmoid": self = .sigmoid
         case "linear", "identity": self = .linear
         default:
@@ -54,10 +58,10 @@ public enum Activation: Equatable, Hashable, Sendable {
 
     /// One activation of every kind (the rescaled softplus with a = 3): what the tests check
     /// every property and gradient of.
-    public static let allKinds: [Activation] = [.rectifier, .softplus, .rescaledSoftplus(3), .tanh, .sigmoid, .linear]
+    public static let allKinds: [Activation] = [.rectifier, .softplus, .rescaledSoftplus(3), .tanh, .softsign, .sigmoid, .linear]
 
     /// The names `init(name:)` accepts, for help and error messages.
-    public static let knownNames = ["rectifier", "softplus", "tanh", "sigmoid", "linear", "rescaled-softplus:A"]
+    public static let knownNames = ["rectifier", "softplus", "tanh", "softsign", "sigmoid", "linear", "rescaled-softplus:A"]
 
     /// The values a unit can output (before the sign trick flips some units).
     public enum OutputRange: Sendable {
@@ -65,7 +69,7 @@ public enum Activation: Equatable, Hashable, Sendable {
         case nonNegative
         /// (0, 1): sigmoid.
         case unitInterval
-        /// (-1, 1): tanh.
+        /// (-1, 1): tanh, softsign.
         case symmetricUnitInterval
         /// Any real number: linear.
         case real
@@ -77,7 +81,7 @@ public enum Activation: Equatable, Hashable, Sendable {
         switch self {
         case .rectifier, .softplus, .rescaledSoftplus: .nonNegative
         case .sigmoid: .unitInterval
-        case .tanh: .symmetricUnitInterval
+        case .tanh, .softsign: .symmetricUnitInterval
         case .linear: .real
         }
     }
@@ -98,7 +102,7 @@ public enum Activation: Equatable, Hashable, Sendable {
     public var hasExactZeros: Bool {
         switch self {
         case .rectifier: true
-        case .softplus, .rescaledSoftplus, .tanh, .sigmoid, .linear: false
+        case .softplus, .rescaledSoftplus, .tanh, .softsign, .sigmoid, .linear: false
         }
     }
 
@@ -106,7 +110,7 @@ public enum Activation: Equatable, Hashable, Sendable {
     /// sigmoid + cross-entropy for bounded units, softplus + quadratic for the others.
     public var defaultReconstruction: ReconstructionStrategy {
         switch self {
-        case .tanh, .sigmoid: .sigmoidCrossEntropy
+        case .tanh, .softsign, .sigmoid: .sigmoidCrossEntropy
         case .rectifier, .softplus, .rescaledSoftplus, .linear: .softplusQuadratic
         }
     }
@@ -119,6 +123,7 @@ public enum Activation: Equatable, Hashable, Sendable {
         case .softplus: "Softplus()"
         case .rescaledSoftplus(let a): "Softplus(beta=\(a))"
         case .tanh: "Tanh()"
+        case .softsign: "Softsign()"
         case .sigmoid: "Sigmoid()"
         case .linear: nil
         }
@@ -132,6 +137,7 @@ public enum Activation: Equatable, Hashable, Sendable {
         case .softplus: return Activation.stableSoftplus(x)
         case .rescaledSoftplus(let a): return Activation.stableSoftplus(a * x) / a
         case .tanh: return tanhf(x)
+        case .softsign: return x.isInfinite ? (x > 0 ? 1 : -1) : x / (1 + abs(x))
         case .sigmoid: return Activation.stableSigmoid(x)
         case .linear: return x
         }
@@ -145,6 +151,7 @@ public enum Activation: Equatable, Hashable, Sendable {
         case .softplus: return -expm1f(-a)
         case .rescaledSoftplus(let s): return -expm1f(-s * a)
         case .tanh: return 1 - a * a
+        case .softsign: return (1 - abs(a)) * (1 - abs(a))
         case .sigmoid: return a * (1 - a)
         case .linear: return 1
         }
