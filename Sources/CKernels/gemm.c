@@ -21,7 +21,7 @@
  * every kernel then sums each element in the same order, which is what makes the AVX2 and
  * AVX-512 kernels give the same bits. */
 #define KC 256
-#define MC 96   /* multiple of every kernel's mr */
+#define MC 102  /* multiple of every kernel's mr; covers a minibatch of 100 in one block */
 #define NC 4096 /* multiple of every kernel's nr */
 _Static_assert(MC % 6 == 0 && NC % 64 == 0 && NC % 16 == 0, "MC and NC must hold whole tiles");
 /* Up to this many rows of A, B is read in place. 128 covers minibatch 100; measured against
@@ -154,6 +154,9 @@ static void ukernel_avx2(long kc, const float *a, const float *b, long bstride, 
     __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
     __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
     __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+    /* The tile of C is read after the loop: start fetching it now. */
+    for (long i = 0; i < mr; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+#pragma clang loop unroll_count(4)
     for (long p = 0; p < kc; p++, a += MR, b += bstride) {
         __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8), x;
         x = _mm256_broadcast_ss(a + 0); c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
