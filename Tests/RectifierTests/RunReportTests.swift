@@ -9,13 +9,15 @@ import Testing
 @Suite struct RunReportTests {
     typealias CLI = CommandLineTests
 
-    /// A value of `metrics.jsonl`: a number or a list of numbers.
+    /// A value of `metrics.jsonl`: a number, a list of numbers, or a word ("nan": not measured).
     enum MetricValue: Decodable {
-        case number(Double), list([Double])
+        case number(Double), list([Double]), word(String)
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
-            if let number = try? c.decode(Double.self) { self = .number(number) } else { self = .list(try c.decode([Double].self)) }
+            if let number = try? c.decode(Double.self) { self = .number(number) }
+            else if let word = try? c.decode(String.self) { self = .word(word) }
+            else { self = .list(try c.decode([Double].self)) }
         }
     }
 
@@ -108,6 +110,27 @@ import Testing
         #expect(loss.y.logarithmic && error.y.logarithmic)
         try Self.expectPlot(PlotReading(file: dir + "/sparsity.svg"),
                             ["mean over the hidden layers": Self.curve(m, "validation_sparsity")], "sparsity.svg")
+    }
+
+    /// A run without a validation set (`--validation 0`) draws its training curves only: no
+    /// empty validation series in a legend, no sparsity plot with nothing in it.
+    @Test(.enabled(if: CLI.executable != nil, "needs the rectifier executable"))
+    func aRunWithoutValidationPlotsOnlyWhatItMeasured() throws {
+        let root = TestSupport.temporaryDirectory(), dir = root + "/run"
+        // A small table of two classes apart along the first feature.
+        let rows = (0..<80).map { i in "\(Double(i % 2) * 2 + Double(i % 7) / 10),\(Double(i % 5) / 4),\(i % 2)" }
+        try (["a,b,label"] + rows).joined(separator: "\n").write(toFile: root + "/t.csv", atomically: true, encoding: .utf8)
+        let train = try CLI.run(["train", "--data-file", root + "/t.csv", "--layers", "8", "--epochs", "2", "--validation", "0",
+                                 "--out", dir, "--backend", "builtin"])
+        #expect(train.status == 0, "\(train.stderr)")
+        let report = try CLI.run(["report", dir])
+        #expect(report.status == 0, "\(report.stderr)")
+        let m = try Self.metrics(dir)
+        try Self.expectPlot(PlotReading(file: dir + "/learning-curve.svg"), ["training error": Self.curve(m, "train_error")],
+                            "learning-curve.svg")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/sparsity.svg"))
+        let markdown = try String(contentsOfFile: dir + "/report.md", encoding: .utf8)
+        #expect(!markdown.contains("(sparsity.svg)"))
     }
 
     @Test(.enabled(if: CLI.executable != nil, "needs the rectifier executable"))

@@ -82,6 +82,9 @@ public enum DirectoryReport {
                 try doc.figure(sparsity, fileName: "sparsity.svg", caption: "Fraction of exact zeros among each hidden layer's "
                                + "outputs on the validation set after each epoch (their mean, for runs made before it was "
                                + "recorded per layer).")
+            } else {
+                doc.paragraph("No validation set: the exact sparsity was not measured after each epoch; "
+                              + "the table below gives it on the test set.")
             }
         }
         if let r = result {

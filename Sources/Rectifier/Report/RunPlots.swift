@@ -33,15 +33,17 @@ enum RunPlots {
 
     /// Training error (on the examples as they were trained on) and validation error.
     static func error(_ metrics: [EpochMetrics]) -> Plot {
-        Plot(title: "Error per epoch", x: epochAxis, y: Axis("error", scale: .automatic, format: .percent),
-             series: [.line("training error", points(metrics, \.trainError), markers: false, colour: trainingColour),
-                      .line("validation error", points(metrics, \.validationError), markers: metrics.count < maxMarkers,
-                            colour: validationColour)])
+        var series = [Series.line("training error", points(metrics, \.trainError), markers: false, colour: trainingColour)]
+        let validation = points(metrics, \.validationError)
+        if !validation.isEmpty {
+            series.append(.line("validation error", validation, markers: metrics.count < maxMarkers, colour: validationColour))
+        }
+        return Plot(title: "Error per epoch", x: epochAxis, y: Axis("error", scale: .automatic, format: .percent), series: series)
     }
 
     /// The exact sparsity of each hidden layer on the validation set, one curve per layer, or
     /// the mean over the layers for runs that did not record it per layer. Nil for a network
-    /// without hidden layers.
+    /// without hidden layers, and for a run without a validation set (nothing was measured).
     static func sparsity(_ metrics: [EpochMetrics]) -> Plot? {
         let layers = metrics.map { $0.validationSparsityPerLayer?.count ?? 0 }.max() ?? 0
         let markers = metrics.count < maxMarkers
@@ -54,8 +56,9 @@ enum RunPlots {
                 }
                 return .line("layer \(layer + 1)", values, markers: markers, colour: colours[layer])
             }
-        } else if metrics.contains(where: { $0.validationSparsityPerLayer == nil }) {
-            series = [.line("mean over the hidden layers", points(metrics, \.validationSparsity), markers: markers, colour: validationColour)]
+        } else if case let mean = points(metrics, \.validationSparsity), !mean.isEmpty,
+                  metrics.contains(where: { $0.validationSparsityPerLayer == nil }) {
+            series = [.line("mean over the hidden layers", mean, markers: markers, colour: validationColour)]
         } else {
             return nil
         }
@@ -68,7 +71,9 @@ enum RunPlots {
         metrics.compactMap { m in m[keyPath: value].map { DataPoint(x: Double(m.epoch), y: $0) } }
     }
 
+    /// (epoch, value) for each epoch whose value is finite (NaN: not measured, as validation
+    /// values of a run without a validation set).
     private static func points(_ metrics: [EpochMetrics], _ value: KeyPath<EpochMetrics, Double>) -> [DataPoint] {
-        metrics.map { DataPoint(x: Double($0.epoch), y: $0[keyPath: value]) }
+        metrics.compactMap { m in m[keyPath: value].isFinite ? DataPoint(x: Double(m.epoch), y: m[keyPath: value]) : nil }
     }
 }
