@@ -14,8 +14,8 @@ struct Bench: ParsableCommand {
             `rectifier train`) instead of the briefly trained one, --train-from starts the timed \
             training from one. Then times one 1000-unit layer's products with the sparse kernels \
             and with dense products at input densities from 5% to 80% (real and effective \
-            GFLOP/s, and the crossover density). --compare reads JSON lines from the PyTorch peer scripts in \
-            ../shared/bench (torch_mlp.py, gemm_bench.py, torch_sentiment.py) and prints ratios. \
+            GFLOP/s, and the crossover density). --compare reads the JSON lines of PyTorch peer scripts (torch_mlp.py, gemm_bench.py, \
+            torch_sentiment.py; see docs/performance.md) and prints ratios. \
             --sentiment times the paper's text network instead.
             """)
 
@@ -58,7 +58,7 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("Peer results (JSON lines) to compare with; repeatable.", valueName: "file"))
     var compare: [String] = []
 
-    @Flag(help: "Time the paper's sentiment network instead: a 5000-term binary bag of words at 0.6% density into 3 x 5000 rectifier units, minibatch 10, with CSR input, with the same input stored dense, and stored dense through dense products only; each form's training samples/s, its first layer's time per step and the peak memory (as ../shared/bench/torch_sentiment.py).")
+    @Flag(help: "Time the paper's sentiment network instead: a 5000-term binary bag of words at 0.6% density into 3 x 5000 rectifier units, minibatch 10, with CSR input, with the same input stored dense, and stored dense through dense products only; each form's training samples/s, its first layer's time per step and the peak memory (as the PyTorch peer script torch_sentiment.py).")
     var sentiment = false
 
     @Flag(help: "Measure this machine again for --backend auto (which backend takes the large products, where the sparse kernels stop paying), keep the result, print it and stop.")

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Figures of a peer implementation read from the JSON lines of `../shared/bench`:
+/// Figures of a peer implementation read from the JSON lines its scripts print:
 /// `torch_mlp.py` (one line per run: batch, training and inference samples/s) and
 /// `gemm_bench.py` (one line per library: GFLOP/s per shape) and `torch_sentiment.py` (one line per
 /// run: the sentiment network's training samples/s, dense or sparse input).

@@ -1,7 +1,7 @@
 import CKernels
 
 /// Speed of the paper's sentiment network, measured like the PyTorch peer script
-/// `../shared/bench/torch_sentiment.py`: a binary bag of words (5000 terms at 0.6% density) into
+/// `torch_sentiment.py`: a binary bag of words (5000 terms at 0.6% density) into
 /// three layers of 5000 rectifier units and a softmax over 2 classes, plain SGD at minibatch
 /// 10, training examples per second over a fixed time from a fresh network.
 ///

@@ -6,7 +6,7 @@ import Darwin
 import Dispatch
 
 /// Speed of the paper's network (784-1000-1000-1000-10, plain SGD), measured like the PyTorch
-/// peer script in `../shared/bench/torch_mlp.py`: training examples per second over a fixed
+/// peer script `torch_mlp.py`: training examples per second over a fixed
 /// time from a fresh network (shuffling and batch gathering included), then inference
 /// examples per second on the test set, one example at a time and 1000 at a time.
 public struct ThroughputBenchmark: Sendable {

@@ -16,7 +16,7 @@ public enum SyntheticData {
 
     /// `train` + `test` random binary bag-of-words rows of `terms` columns, each entry 1 with
     /// probability `density` (the paper's 5000 terms at about 0.6%, as
-    /// `../shared/bench/torch_sentiment.py` makes them), stored as CSR, with uniform random
+    /// the PyTorch peer script `torch_sentiment.py` makes them), stored as CSR, with uniform random
     /// labels over 2 classes. No validation examples beyond 100.
     public static func bagOfWords(train: Int = 8000, test: Int = 1000, terms: Int = 5000, density: Double = 0.006,
                                   seed: UInt64 = 1) -> DataSplits {

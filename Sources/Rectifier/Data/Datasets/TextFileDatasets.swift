@@ -56,7 +56,7 @@ public struct SVMLightDataset: DatasetKind {
     public var title: String { "libsvm / svmlight sparse vectors (--data-file FILE, or a directory with train and test files)" }
     public var files: [String] { ["--data-file FILE", "or train[.svm|.txt] and test[.svm|.txt]"] }
     public var split: String { "one file: stratified 70% / 10% / 20% or --folds K; train and test files: last tenth of train validates" }
-    public var preprocessing: String { "values as given, 1-based indices to columns" }
+    public var preprocessing: String { "values as given, indices to columns (1-based, or 0-based when an index 0 appears)" }
     public var shape: ImageShape? { nil }
     public var downloadSize: String? { nil }
     public var source: String { "your own files" }
