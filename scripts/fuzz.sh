@@ -40,7 +40,13 @@ for reader in $readers; do
     mkdir -p "$out/$reader" "$corpus/$reader.work"
     cp -n "$corpus/$reader"/* "$corpus/$reader.work/" 2>/dev/null || true
     echo "== $reader: $seconds s"
-    "$fuzz" "$reader" "$corpus/$reader.work" -max_total_time="$seconds" -max_len=65536 \
+    # TOMLKit (the sweep files' TOML parser) leaks the key list of every table it is asked for
+    # (CTOML's tableGetKeys mallocs it, TOMLTable.keys never frees it): a few hundred bytes per
+    # sweep file read, once per command. Leak detection would stop the sweep harness at its
+    # first input; every other check (memory limit, AddressSanitizer) stays on.
+    leaks=1
+    [ "$reader" = sweep ] && leaks=0
+    "$fuzz" "$reader" "$corpus/$reader.work" -max_total_time="$seconds" -max_len=65536 -detect_leaks=$leaks \
         -rss_limit_mb=2048 -malloc_limit_mb=2048 -artifact_prefix="$out/$reader/" -print_final_stats=1 2>&1 |
         grep -E "^(stat::|#[0-9]+ +DONE|==[0-9]+==|SUMMARY|artifact)" || true
     echo "corpus size: $(ls "$corpus/$reader.work" | wc -l) files; findings: $(ls "$out/$reader" | wc -l)"

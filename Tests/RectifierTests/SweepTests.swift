@@ -73,6 +73,10 @@ import Testing
         ("[base]\nl1 = 0.1\n[grid]\nl1 = [0.2]", "'l1' is both in [base] and swept"),
         ("[zip]\nl1 = [0.1, 0.2]\nseed = [1]", "[zip] seed has 1 values"),
         ("[grid\nl1 = 1", "line 1"),
+        // Found by fuzzing: toml++ aborted the process on a non-ASCII character where a key starts.
+        ("[\u{FFFD}ase]\nepochs = 2", "line 1: a non-ASCII character outside quotes"),
+        ("[base]\nepochs = 2\n# é in a comment\nl1 = 0.1\n[grid]\né = [1]", "line 6: a non-ASCII"),
+        ("[base]\nx = \"\"\"\né\n\"\"\"\ny = 'é'\nz = \"\\\"é\"\n[grid]\né = [1]", "line 8: a non-ASCII"),
     ])
     func badSweepFilesAreRefusedNamingTheKey(text: String, fragment: String) {
         do {
