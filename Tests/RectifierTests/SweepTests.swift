@@ -77,6 +77,10 @@ import Testing
         ("[\u{FFFD}ase]\nepochs = 2", "line 1: a non-ASCII character outside quotes"),
         ("[base]\nepochs = 2\n# é in a comment\nl1 = 0.1\n[grid]\né = [1]", "line 6: a non-ASCII"),
         ("[base]\nx = \"\"\"\né\n\"\"\"\ny = 'é'\nz = \"\\\"é\"\n[grid]\né = [1]", "line 8: a non-ASCII"),
+        ("[base]\nepochs = 2\n[= { log-uniform = [1e-5, 1e-2] }", "line 3: a key must start"),
+        ("[base]\nl1 = { a = 1, = 2 }", "line 2: a key must start"),
+        ("[base]\na. = 1", "line 2: a key must start"),
+        ("[[base]]\n[base.]", "line 2: a key must start"),
     ])
     func badSweepFilesAreRefusedNamingTheKey(text: String, fragment: String) {
         do {

@@ -53,11 +53,9 @@ public struct SweepSpecification: Equatable, Sendable {
 
     /// Parses the text of a sweep file; `path` names it in errors.
     public static func parse(_ text: String, path: String) throws -> SweepSpecification {
-        // toml++ (inside TOMLKit) asserts, and aborts the process, on a non-ASCII character
-        // where a key starts (`[é]`); no valid TOML has one outside quotes and comments.
-        if let line = firstNonASCIIOutsideQuotes(text) {
-            throw FileError(path, "line \(line): a non-ASCII character outside quotes (keys and numbers are ASCII; quote text)")
-        }
+        // toml++ (inside TOMLKit) asserts, and so aborts the process, where a key should start
+        // and something else does (`[é]`, `[=`): such text is refused first.
+        if let problem = TOMLKeyCheck.firstProblem(text) { throw FileError(path, problem) }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
@@ -256,43 +254,3 @@ public enum SweepDistribution: Equatable, Sendable {
     }
 }
 
-extension SweepSpecification {
-    /// The line of the first non-ASCII character outside a string ("…", '…', """…""",
-    /// '''…''') or a comment, or nil when there is none.
-    static func firstNonASCIIOutsideQuotes(_ text: String) -> Int? {
-        let bytes = Array(text.utf8)
-        var i = 0, line = 1
-        func starts(_ s: String) -> Bool { bytes[i...].starts(with: s.utf8) }
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == UInt8(ascii: "\n") { line += 1; i += 1; continue }
-            if b >= 0x80 { return line }
-            if b == UInt8(ascii: "#") {
-                while i < bytes.count && bytes[i] != UInt8(ascii: "\n") { i += 1 }
-                continue
-            }
-            guard b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") else { i += 1; continue }
-            let triple = starts(String(repeating: String(UnicodeScalar(b)), count: 3))
-            let escapes = b == UInt8(ascii: "\"")
-            i += triple ? 3 : 1
-            // To the closing delimiter (or the end of the line for a one-line string).
-            while i < bytes.count {
-                if escapes && bytes[i] == UInt8(ascii: "\\") {
-                    if i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\n") { line += 1 }
-                    i += 2
-                    continue
-                }
-                if bytes[i] == UInt8(ascii: "\n") {
-                    if !triple { break }  // an unclosed one-line string: toml++ names it
-                    line += 1
-                }
-                if bytes[i] == b && (!triple || starts(String(repeating: String(UnicodeScalar(b)), count: 3))) {
-                    i += triple ? 3 : 1
-                    break
-                }
-                i += 1
-            }
-        }
-        return nil
-    }
-}
