@@ -81,6 +81,8 @@ import Testing
         ("[base]\nl1 = { a = 1, = 2 }", "line 2: a key must start"),
         ("[base]\na. = 1", "line 2: a key must start"),
         ("[[base]]\n[base.]", "line 2: a key must start"),
+        ("seed = [}}b6\ncount = 1", "line 1: a value is missing before '}'"),
+        ("[grid]\nl1 = [0.1, , 0.2]", "line 2: a value is missing before ','"),
     ])
     func badSweepFilesAreRefusedNamingTheKey(text: String, fragment: String) {
         do {

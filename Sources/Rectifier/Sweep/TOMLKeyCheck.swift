@@ -1,6 +1,7 @@
 /// A pass over TOML text before toml++ (inside TOMLKit) parses it: toml++ asserts, and so
 /// aborts the process, when a key should start and neither a bare-key character nor a quote
-/// does (`[é]`, `[=`, `{ = 1 }`, `a. = 1`). Such text is never valid TOML, so refusing it here,
+/// does (`[é]`, `[=`, `{ = 1 }`, `a. = 1`), or a value should start and a closing bracket or
+/// a comma does (`a = [}`, `a = ,`). Such text is never valid TOML, so refusing it here,
 /// with its line, changes nothing for a valid file. Strings and comments are skipped; any
 /// non-ASCII character outside them is refused too, as no valid TOML has one there.
 enum TOMLKeyCheck {
@@ -14,6 +15,7 @@ enum TOMLKeyCheck {
         var stack: [Context] = []
         var expectKey = true  // at the start of a line outside brackets
         var inValue = false   // after the `=` of a line outside brackets
+        var expectValue = false  // after `=`, or `[` / `,` of an array: toml++ asserts on `}`, `,` there
         func isBare(_ b: UInt8) -> Bool {
             (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
         }
@@ -34,6 +36,13 @@ enum TOMLKeyCheck {
             if b == UInt8(ascii: "#") {
                 while i < bytes.count && bytes[i] != 0x0A { i += 1 }
                 continue
+            }
+            if expectValue {
+                expectValue = false
+                let closesArray = b == UInt8(ascii: "]") && { if case .array? = stack.last { return true } else { return false } }()
+                if !closesArray && (b == UInt8(ascii: "}") || b == UInt8(ascii: "]") || b == UInt8(ascii: ",") || b == UInt8(ascii: "=")) {
+                    return "line \(line): a value is missing before '\(Character(UnicodeScalar(b)))'"
+                }
             }
             if expectKey {
                 expectKey = false
@@ -76,6 +85,7 @@ enum TOMLKeyCheck {
             case UInt8(ascii: "="):
                 if case .inlineTable(key: true)? = stack.last { stack[stack.count - 1] = .inlineTable(key: false) }
                 if stack.isEmpty { inValue = true }
+                expectValue = true
             case UInt8(ascii: "{"):
                 stack.append(.inlineTable(key: true))
                 expectKey = true
@@ -83,12 +93,15 @@ enum TOMLKeyCheck {
                 if case .inlineTable? = stack.last { stack.removeLast() }
             case UInt8(ascii: "["):
                 stack.append(.array)
+                expectValue = true
             case UInt8(ascii: "]"):
                 if !stack.isEmpty { stack.removeLast() }
             case UInt8(ascii: ","):
                 if case .inlineTable? = stack.last {
                     stack[stack.count - 1] = .inlineTable(key: true)
                     expectKey = true
+                } else if case .array? = stack.last {
+                    expectValue = true
                 }
             default: break
             }
