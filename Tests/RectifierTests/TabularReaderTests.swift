@@ -63,6 +63,16 @@ import Testing
 
 /// The svmlight / libsvm reader.
 @Suite struct SVMLightTests {
+    /// Found by fuzzing: a file with no feature gave a width of -1, and its matrix trapped.
+    @Test func aFileWithoutFeaturesIsAMatrixWithoutColumns() throws {
+        for text in ["", "1\n0\n"] {
+            let file = try SVMLight.parse(Array(text.utf8), path: "f", badLines: .skip)
+            #expect(file.width(zeroBased: false) == 0 && file.width(zeroBased: true) == 0)
+            let matrix = try file.matrix()
+            #expect(matrix.columns == 0 && matrix.rows == file.count)
+        }
+    }
+
     @Test func readsLabelsAndSparseRows() throws {
         let path = writeTextFile("+1 1:0.5 3:2 # first\n-1 qid:3 2:1e-2\n# only a comment\n\n  \npositive\t4:-.5\r\n7 2:0\n")
         let file = try SVMLight.read(path)

@@ -31,7 +31,7 @@ public struct SVMLight: Equatable, Sendable {
     public var count: Int { labels.count }
 
     /// The columns the rows need: the largest index, plus one when indices are 0-based.
-    public func width(zeroBased: Bool) -> Int { largestIndex + (zeroBased ? 1 : 0) }
+    public func width(zeroBased: Bool) -> Int { max(0, largestIndex + (zeroBased ? 1 : 0)) }
 
     /// The entries of row `r` as (0-based column, value) pairs, the file's indices read as
     /// 0-based when `zeroBased` (by default when some index is 0).
