@@ -83,6 +83,8 @@ import Testing
         ("[[base]]\n[base.]", "line 2: a key must start"),
         ("seed = [}}b6\ncount = 1", "line 1: a value is missing before '}'"),
         ("[grid]\nl1 = [0.1, , 0.2]", "line 2: a value is missing before ','"),
+        ("seed = 7\n[#r}o", "line 2: a key is missing before the comment"),
+        ("[base]\nl1 =\nepochs = 2", "line 2: a value is missing before the end of the line"),
     ])
     func badSweepFilesAreRefusedNamingTheKey(text: String, fragment: String) {
         do {

@@ -16,6 +16,7 @@ enum TOMLKeyCheck {
         var expectKey = true  // at the start of a line outside brackets
         var inValue = false   // after the `=` of a line outside brackets
         var expectValue = false  // after `=`, or `[` / `,` of an array: toml++ asserts on `}`, `,` there
+        var afterSymbol = false  // the key or value expected follows `[`, `.`, `{`, `,` or `=`, not a line start
         func isBare(_ b: UInt8) -> Bool {
             (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
         }
@@ -27,10 +28,18 @@ enum TOMLKeyCheck {
         while i < bytes.count {
             let b = bytes[i]
             if b == 0x20 || b == 0x09 || b == 0x0D { i += 1; continue }
+            if b == 0x0A || b == UInt8(ascii: "#") {
+                // Neither a line break nor a comment may stand where a header, a dotted key, an
+                // inline table or an `=` still needs its key or value (arrays may break lines).
+                let inArray: Bool = { if case .array? = stack.last { return true } else { return false } }()
+                if (expectKey && afterSymbol) || (expectValue && !inArray) {
+                    return "line \(line): a \(expectKey ? "key" : "value") is missing before the \(b == 0x0A ? "end of the line" : "comment")"
+                }
+            }
             if b == 0x0A {
                 line += 1
                 i += 1
-                if stack.isEmpty { (expectKey, inValue) = (true, false) }
+                if stack.isEmpty { (expectKey, inValue, afterSymbol) = (true, false, false) }
                 continue
             }
             if b == UInt8(ascii: "#") {
@@ -50,7 +59,7 @@ enum TOMLKeyCheck {
                     // A table header, `[a.b]` or `[[a]]`: a key must follow.
                     i += starts("[[") ? 2 : 1
                     stack.append(.header)
-                    expectKey = true
+                    (expectKey, afterSymbol) = (true, true)
                     continue
                 }
                 if case .inlineTable? = stack.last, b == UInt8(ascii: "}") { stack.removeLast(); i += 1; continue }
@@ -79,16 +88,16 @@ enum TOMLKeyCheck {
             case UInt8(ascii: "."):
                 // In a key (header, key of a line or of an inline table) a dot starts another key;
                 // in a value it is part of a number.
-                if case .header? = stack.last { expectKey = true }
-                else if case .inlineTable(key: true)? = stack.last { expectKey = true }
-                else if stack.isEmpty && !inValue { expectKey = true }
+                if case .header? = stack.last { (expectKey, afterSymbol) = (true, true) }
+                else if case .inlineTable(key: true)? = stack.last { (expectKey, afterSymbol) = (true, true) }
+                else if stack.isEmpty && !inValue { (expectKey, afterSymbol) = (true, true) }
             case UInt8(ascii: "="):
                 if case .inlineTable(key: true)? = stack.last { stack[stack.count - 1] = .inlineTable(key: false) }
                 if stack.isEmpty { inValue = true }
-                expectValue = true
+                (expectValue, afterSymbol) = (true, true)
             case UInt8(ascii: "{"):
                 stack.append(.inlineTable(key: true))
-                expectKey = true
+                (expectKey, afterSymbol) = (true, true)
             case UInt8(ascii: "}"):
                 if case .inlineTable? = stack.last { stack.removeLast() }
             case UInt8(ascii: "["):
@@ -99,7 +108,7 @@ enum TOMLKeyCheck {
             case UInt8(ascii: ","):
                 if case .inlineTable? = stack.last {
                     stack[stack.count - 1] = .inlineTable(key: true)
-                    expectKey = true
+                    (expectKey, afterSymbol) = (true, true)
                 } else if case .array? = stack.last {
                     expectValue = true
                 }
