@@ -84,6 +84,7 @@ import Testing
         ("seed = [}}b6\ncount = 1", "line 1: a value is missing before '}'"),
         ("[grid]\nl1 = [0.1, , 0.2]", "line 2: a value is missing before ','"),
         ("seed = 7\n[#r}o", "line 2: a key is missing before the comment"),
+        ("seed = 7\n[\rrect]", "line 2: a key must start"),
         ("[base]\nl1 =\nepochs = 2", "line 2: a value is missing before the end of the line"),
     ])
     func badSweepFilesAreRefusedNamingTheKey(text: String, fragment: String) {

@@ -27,7 +27,9 @@ enum TOMLKeyCheck {
         }
         while i < bytes.count {
             let b = bytes[i]
-            if b == 0x20 || b == 0x09 || b == 0x0D { i += 1; continue }
+            // A carriage return is white space only before a line feed (toml++ takes a lone one
+            // for a character, and asserted on it after `[`).
+            if b == 0x20 || b == 0x09 || (b == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A) { i += 1; continue }
             if b == 0x0A || b == UInt8(ascii: "#") {
                 // Neither a line break nor a comment may stand where a header, a dotted key, an
                 // inline table or an `=` still needs its key or value (arrays may break lines).
