@@ -46,7 +46,7 @@ for reader in $readers; do
     # first input; every other check (memory limit, AddressSanitizer) stays on.
     leaks=1
     [ "$reader" = sweep ] && leaks=0
-    "$fuzz" "$reader" "$corpus/$reader.work" -max_total_time="$seconds" -max_len=65536 -detect_leaks=$leaks \
+    ASAN_OPTIONS=detect_leaks=$leaks "$fuzz" "$reader" "$corpus/$reader.work" -max_total_time="$seconds" -max_len=65536 -detect_leaks=$leaks \
         -rss_limit_mb=2048 -malloc_limit_mb=2048 -artifact_prefix="$out/$reader/" -print_final_stats=1 2>&1 |
         grep -E "^(stat::|#[0-9]+ +DONE|==[0-9]+==|SUMMARY|artifact)" || true
     echo "corpus size: $(ls "$corpus/$reader.work" | wc -l) files; findings: $(ls "$out/$reader" | wc -l)"
